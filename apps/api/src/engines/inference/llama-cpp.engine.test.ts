@@ -1,0 +1,173 @@
+/**
+ * LlamaCppEngine on a tiny GGUF the project generates (random weights: the text is meaningless, so
+ * these tests assert plumbing — streaming order, stop, abort, concurrency, progress, event loop —
+ * never content).
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { existsSync } from 'node:fs';
+import { LlamaCppEngine, type LlamaCppModel } from './llama-cpp.engine.js';
+import type { LoadProgress, ModelDescriptor } from './port.js';
+import { cacheDir, ensureTinyGguf } from './tiny-model.test-helpers.js';
+
+const messages = [
+  { role: 'system' as const, content: 'You are a careful health assistant.' },
+  { role: 'user' as const, content: 'I have a headache, what should I do?' },
+];
+
+function descriptor(path: string, id = 'tiny'): ModelDescriptor {
+  return { id, name: id, engine: 'llama-cpp', path };
+}
+
+describe('LlamaCppEngine (tiny GGUF)', () => {
+  const engine = new LlamaCppEngine({ contextSize: 512, parallel: 2 });
+  let model: LlamaCppModel;
+  const progress: LoadProgress[] = [];
+
+  before(async () => {
+    model = await engine.load(descriptor(await ensureTinyGguf()), (p) => progress.push(p));
+  });
+  after(() => engine.close());
+
+  test('load reports progress up to 1 and an honest memory figure', () => {
+    assert.ok(progress.length >= 2, 'several progress events');
+    for (let i = 1; i < progress.length; i++)
+      assert.ok(progress[i]!.progress >= progress[i - 1]!.progress, 'monotonic');
+    assert.deepEqual(progress.at(-1), { phase: 'ready', progress: 1 });
+    assert.ok(progress.some((p) => p.phase === 'load' && p.progress > 0 && p.progress < 1));
+    assert.ok(model.memoryBytes > 494_000, `memoryBytes ${model.memoryBytes} counts the file and the KV cache`);
+    assert.equal(model.chatWrapperName, 'ChatML', 'the chat template from GGUF metadata is used');
+  });
+
+  test('streams tokens in order; the result is exactly what was streamed', async () => {
+    const chunks: string[] = [];
+    const r = await model.generate({ messages, maxTokens: 24, onToken: (t) => chunks.push(t) });
+    assert.equal(r.finishReason, 'length');
+    assert.equal(r.completionTokens, 24);
+    assert.ok(chunks.length > 1, 'several chunks');
+    assert.equal(chunks.join(''), r.text);
+    assert.ok(r.promptTokens! > 10, `prompt tokens counted (${r.promptTokens})`);
+    assert.ok(r.timeToFirstTokenMs! > 0 && r.timeToFirstTokenMs! <= r.totalMs);
+  });
+
+  test('same seed and params: same output (deterministic plumbing)', async () => {
+    const a = await model.generate({ messages, maxTokens: 16, temperature: 0.8, seed: 42 });
+    const b = await model.generate({ messages, maxTokens: 16, temperature: 0.8, seed: 42 });
+    assert.equal(a.text, b.text);
+  });
+
+  test('abort mid-stream keeps the partial text', async () => {
+    const ac = new AbortController();
+    const chunks: string[] = [];
+    const r = await model.generate({
+      messages,
+      maxTokens: 400,
+      signal: ac.signal,
+      onToken: (t) => {
+        chunks.push(t);
+        if (chunks.length === 5) ac.abort();
+      },
+    });
+    assert.equal(r.finishReason, 'aborted');
+    assert.ok(r.text.length > 0, 'partial text kept');
+    assert.equal(r.text, chunks.join(''));
+    assert.ok(r.completionTokens! < 400);
+  });
+
+  test('abort before start returns an empty aborted result, no throw', async () => {
+    const ac = new AbortController();
+    ac.abort();
+    const r = await model.generate({ messages, maxTokens: 10, signal: ac.signal });
+    assert.equal(r.finishReason, 'aborted');
+    assert.equal(r.text, '');
+  });
+
+  test('a stop string ends the reply with finishReason stop', async () => {
+    // Greedy output of the tiny model is fixed: take a piece of it as the stop string.
+    const probe = await model.generate({ messages, maxTokens: 20 });
+    const stop = probe.text.slice(8, 11);
+    assert.ok(stop.trim().length > 0, `stop string from ${JSON.stringify(probe.text)}`);
+    const r = await model.generate({ messages, maxTokens: 20, stop: [stop] });
+    assert.equal(r.finishReason, 'stop');
+    assert.ok(!r.text.includes(stop));
+    assert.ok(probe.text.startsWith(r.text));
+  });
+
+  test('concurrent generations run side by side, more than the pool queue and all finish', async () => {
+    const runs = [0, 1, 2, 3].map((i) => {
+      const chunks: string[] = [];
+      return model
+        .generate({
+          messages: [{ role: 'user', content: `question ${i}` }],
+          maxTokens: 12,
+          onToken: (t) => chunks.push(t),
+        })
+        .then((r) => ({ r, chunks }));
+    });
+    const results = await Promise.all(runs);
+    for (const { r, chunks } of results) {
+      assert.equal(r.finishReason, 'length');
+      assert.equal(r.completionTokens, 12);
+      assert.equal(chunks.join(''), r.text);
+    }
+    assert.equal(model.inFlight, 0);
+  });
+
+  test('the event loop stays responsive during a generation (p99 lag < 50 ms)', async () => {
+    const h = monitorEventLoopDelay({ resolution: 5 });
+    h.enable();
+    const r = await model.generate({ messages, maxTokens: 200 });
+    h.disable();
+    const p99 = h.percentile(99) / 1e6;
+    const max = h.max / 1e6;
+    console.log(
+      `# event-loop lag during ${r.completionTokens} tokens in ${r.totalMs.toFixed(0)} ms: p50 ${(h.percentile(50) / 1e6).toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${max.toFixed(1)} ms`,
+    );
+    assert.ok(p99 < 50, `p99 lag ${p99.toFixed(1)} ms`);
+  });
+
+  test('dispose waits for a generation in flight, then refuses new ones', async () => {
+    const other = await engine.load(descriptor(await ensureTinyGguf(), 'tiny-2'));
+    const chunks: string[] = [];
+    const gen = other.generate({ messages, maxTokens: 60, onToken: (t) => chunks.push(t) });
+    while (chunks.length < 2) await new Promise((r) => setTimeout(r, 5));
+    await other.dispose();
+    const r = await gen;
+    assert.equal(r.finishReason, 'length', 'the generation in flight completed');
+    assert.equal(r.completionTokens, 60);
+    await assert.rejects(other.generate({ messages, maxTokens: 2 }), /disposed/);
+  });
+
+  test('a missing file fails the load clearly', async () => {
+    await assert.rejects(engine.load(descriptor('/nonexistent/model.gguf')), /ENOENT|no such file/);
+  });
+});
+
+// The real default model, when a previous run (bench, pull test, `medichat models pull`) left it in
+// the cache: same lag check on a model whose per-token work is real.
+const smol = cacheDir('models', 'smollm2-135m-instruct-q4_1', 'SmolLM2-135M-Instruct.Q4_1.gguf');
+describe(
+  'LlamaCppEngine (SmolLM2-135M, when cached)',
+  { skip: !existsSync(smol) && 'SmolLM2 not in the cache' },
+  () => {
+    test('event-loop lag during a real generation', async () => {
+      const engine = new LlamaCppEngine({ contextSize: 1024, parallel: 1 });
+      try {
+        const m = await engine.load(descriptor(smol, 'smol'));
+        const h = monitorEventLoopDelay({ resolution: 5 });
+        h.enable();
+        const r = await m.generate({ messages, maxTokens: 48 });
+        h.disable();
+        const p99 = h.percentile(99) / 1e6;
+        console.log(
+          `# SmolLM2 event-loop lag during ${r.completionTokens} tokens in ${r.totalMs.toFixed(0)} ms: p50 ${(h.percentile(50) / 1e6).toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${(h.max / 1e6).toFixed(1)} ms`,
+        );
+        assert.ok(r.text.length > 0);
+        assert.ok(p99 < 50, `p99 lag ${p99.toFixed(1)} ms`);
+      } finally {
+        await engine.close();
+      }
+    });
+  },
+);
