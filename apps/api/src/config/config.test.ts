@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { ConfigError, envSchema, loadConfig } from './config.js';
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'medichat-config-'));
+
+describe('config', () => {
+  it('applies the documented defaults', () => {
+    const dir = tmp();
+    const c = loadConfig({ DATA_DIR: dir });
+    assert.equal(c.port, 8080);
+    assert.equal(c.dataDir, dir);
+    assert.equal(c.storage.mongodbUri, undefined);
+    assert.equal(c.redisUrl, undefined);
+    assert.equal(c.modelsDir, join(dir, 'models'));
+  });
+
+  it('stops on a bad value, naming the variable', () => {
+    for (const [name, value] of [
+      ['PORT', 'eighty'],
+      ['PORT', '70000'],
+      ['MONGODB_URI', 'postgres://x'],
+      ['REDIS_URL', 'http://x'],
+      ['LOG_LEVEL', 'loud'],
+      ['JWT_SECRET', 'short'],
+      ['TRUST_PROXY', 'maybe'],
+    ] as const) {
+      assert.throws(
+        () => loadConfig({ DATA_DIR: tmp(), [name]: value }),
+        (err: unknown) => err instanceof ConfigError && err.message.includes(name),
+        `${name}=${value}`,
+      );
+    }
+    assert.throws(
+      () => loadConfig({ DATA_DIR: tmp(), ENCRYPTION_KEYS: 'k1:dG9vc2hvcnQ=' }),
+      (err: unknown) => err instanceof ConfigError && err.message.includes('ENCRYPTION_KEYS'),
+    );
+  });
+
+  it('generates secrets once, keeps them private and stable across restarts', () => {
+    const dir = tmp();
+    const a = loadConfig({ DATA_DIR: dir });
+    const b = loadConfig({ DATA_DIR: dir });
+    assert.ok(a.secrets.jwtSecret.length >= 32);
+    assert.equal(a.secrets.jwtSecret, b.secrets.jwtSecret);
+    assert.deepEqual(a.secrets.encryptionKeys[0]!.key, b.secrets.encryptionKeys[0]!.key);
+    assert.equal(a.secrets.encryptionKeys[0]!.key.length, 32);
+    assert.equal(statSync(join(dir, 'secrets.json')).mode & 0o777, 0o600);
+    // Two data dirs never share a generated secret.
+    assert.notEqual(loadConfig({ DATA_DIR: tmp() }).secrets.jwtSecret, a.secrets.jwtSecret);
+  });
+
+  it('prefers secrets from the environment and parses key rotation lists', () => {
+    const k1 = Buffer.alloc(32, 1).toString('base64');
+    const k2 = Buffer.alloc(32, 2).toString('base64');
+    const c = loadConfig({ DATA_DIR: tmp(), JWT_SECRET: 'x'.repeat(40), ENCRYPTION_KEYS: `new:${k2},old:${k1}` });
+    assert.equal(c.secrets.jwtSecret, 'x'.repeat(40));
+    assert.deepEqual(
+      c.secrets.encryptionKeys.map((k) => k.id),
+      ['new', 'old'],
+    );
+  });
+
+  it('.env.example lists every variable the schema knows', () => {
+    const example = readFileSync(new URL('../../../../.env.example', import.meta.url), 'utf8');
+    const listed = new Set([...example.matchAll(/^([A-Z_]+)=/gm)].map((m) => m[1]));
+    for (const key of Object.keys(envSchema.shape)) assert.ok(listed.has(key), `.env.example lacks ${key}`);
+    for (const key of listed) assert.ok(key! in envSchema.shape, `.env.example lists unknown ${key}`);
+  });
+});

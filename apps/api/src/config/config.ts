@@ -1,0 +1,226 @@
+/**
+ * Configuration: parsed and validated once at boot from the environment. Nothing else in the API
+ * reads `process.env`. A bad value stops the boot with a message naming the variable.
+ * Secrets that are not given are generated on first run and persisted under DATA_DIR (mode 0600),
+ * so a restart keeps sessions and encrypted data readable; there is never a hard-coded default.
+ */
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const csv = z.string().transform((v) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+/** Every variable, its default and its meaning; `.env.example` mirrors this list. */
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PORT: int(0, 65535).default(8080),
+  DATA_DIR: z.string().min(1).default('./data'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  MONGODB_URI: z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// or mongodb+srv:// URI')
+    .optional(),
+  MONGODB_DB: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,63}$/, 'must be a database name')
+    .default('medichat'),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .optional(),
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** `keyId:base64key[,keyId:base64key…]`; the first encrypts, all decrypt (rotation). */
+  ENCRYPTION_KEYS: z.string().optional(),
+  CORS_ORIGINS: csv.default([]),
+  TRUST_PROXY: bool.default(false),
+  BODY_LIMIT_BYTES: int(1024, 64 * 1024 * 1024).default(1024 * 1024),
+  RATE_LIMIT_MAX: int(1, 1_000_000).default(300),
+  RATE_LIMIT_WINDOW_MS: int(1000, 3_600_000).default(60_000),
+  SHUTDOWN_TIMEOUT_MS: int(0, 600_000).default(10_000),
+  SWEEP_INTERVAL_MS: int(1000, 86_400_000).default(60_000),
+  WEB_DIST_DIR: z.string().default(join(repoRoot, 'apps/web/dist')),
+  MODELS_DIR: z.string().optional(),
+  EMERGENCY_NUMBER: z
+    .string()
+    .regex(/^[0-9+ ]{2,20}$/, 'must be a phone number')
+    .default('112'),
+  ACCESS_TOKEN_TTL_SECONDS: int(30, 86_400).default(600),
+  REFRESH_TOKEN_TTL_DAYS: int(1, 365).default(30),
+  GUEST_SESSION_TTL_HOURS: int(1, 720).default(24),
+  /** First admin, created once at boot when both are set; there is never a default password. */
+  ADMIN_EMAIL: z.string().trim().toLowerCase().max(254).check(z.email('must be an email address')).optional(),
+  ADMIN_PASSWORD: z.string().min(10, 'must be at least 10 characters').max(128).optional(),
+  /** argon2id cost for passwords and PINs (OWASP minimum: 19 MiB, 2 passes, 1 lane). */
+  ARGON2_MEMORY_KIB: int(64, 4 * 1024 * 1024).default(19_456),
+  ARGON2_TIME_COST: int(1, 20).default(2),
+  /** Requests per client per window on each sign-in route (login, register, PIN, QR, refresh). */
+  AUTH_RATE_LIMIT_MAX: int(1, 1_000_000).default(20),
+  AVATAR_MAX_BYTES: int(1024, 50 * 1024 * 1024).default(5 * 1024 * 1024),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Secrets {
+  jwtSecret: string;
+  encryptionKeys: Array<{ id: string; key: Buffer }>;
+}
+
+export interface Config {
+  env: Env['NODE_ENV'];
+  host: string;
+  port: number;
+  dataDir: string;
+  modelsDir: string;
+  logLevel: Env['LOG_LEVEL'];
+  storage: { mongodbUri?: string; mongodbDb: string };
+  redisUrl?: string;
+  corsOrigins: string[];
+  trustProxy: boolean;
+  bodyLimitBytes: number;
+  rateLimit: { max: number; windowMs: number };
+  shutdownTimeoutMs: number;
+  sweepIntervalMs: number;
+  webDistDir: string;
+  emergencyNumber: string;
+  auth: {
+    accessTokenTtlSeconds: number;
+    refreshTokenTtlDays: number;
+    guestSessionTtlHours: number;
+    argon2: { memoryKib: number; timeCost: number };
+    rateLimitMax: number;
+    /** Bootstrap admin (both or neither). */
+    admin?: { email: string; password: string };
+  };
+  avatarMaxBytes: number;
+  secrets: Secrets;
+  version: string;
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+function parseKeys(value: string, variable: string): Secrets['encryptionKeys'] {
+  const keys = value.split(',').map((entry) => {
+    const [id, b64] = entry.trim().split(':');
+    const key = b64 ? Buffer.from(b64, 'base64') : Buffer.alloc(0);
+    if (!id || !/^[A-Za-z0-9_-]{1,32}$/.test(id) || key.length !== 32) {
+      throw new ConfigError(`${variable}: each entry must be keyId:<32 bytes in base64>`);
+    }
+    return { id, key };
+  });
+  if (keys.length === 0) throw new ConfigError(`${variable}: at least one key is required`);
+  return keys;
+}
+
+/** Load secrets from env, else from DATA_DIR/secrets.json, else generate and persist them. */
+function loadSecrets(env: Env, dataDir: string): Secrets {
+  const file = join(dataDir, 'secrets.json');
+  let stored: { jwtSecret?: string; encryptionKeys?: string } = {};
+  if (existsSync(file)) {
+    try {
+      stored = JSON.parse(readFileSync(file, 'utf8')) as typeof stored;
+    } catch {
+      throw new ConfigError(`DATA_DIR: ${file} is not valid JSON; restore it or remove it to start over`);
+    }
+  }
+  let changed = false;
+  if (!env.JWT_SECRET && !stored.jwtSecret) {
+    stored.jwtSecret = randomBytes(48).toString('base64url');
+    changed = true;
+  }
+  if (!env.ENCRYPTION_KEYS && !stored.encryptionKeys) {
+    stored.encryptionKeys = `k1:${randomBytes(32).toString('base64')}`;
+    changed = true;
+  }
+  if (changed) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, JSON.stringify(stored, null, 2), { mode: 0o600 });
+    chmodSync(file, 0o600);
+  }
+  return {
+    jwtSecret: env.JWT_SECRET ?? stored.jwtSecret!,
+    encryptionKeys: parseKeys(
+      env.ENCRYPTION_KEYS ?? stored.encryptionKeys!,
+      env.ENCRYPTION_KEYS ? 'ENCRYPTION_KEYS' : `${file} encryptionKeys`,
+    ),
+  };
+}
+
+function readVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return '0.0.0';
+  }
+}
+
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  // Empty strings count as unset, as in most .env tooling.
+  const raw = Object.fromEntries(
+    Object.entries(source).filter(([k, v]) => k in envSchema.shape && v !== undefined && v !== ''),
+  );
+  const parsed = envSchema.safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const env = parsed.data;
+  if (Boolean(env.ADMIN_EMAIL) !== Boolean(env.ADMIN_PASSWORD)) {
+    throw new ConfigError('Invalid configuration:\n  ADMIN_EMAIL, ADMIN_PASSWORD: set both or neither');
+  }
+  const dataDir = resolve(env.DATA_DIR);
+  try {
+    mkdirSync(dataDir, { recursive: true });
+  } catch (err) {
+    throw new ConfigError(`DATA_DIR: cannot create ${dataDir}: ${(err as Error).message}`);
+  }
+  return {
+    env: env.NODE_ENV,
+    host: env.HOST,
+    port: env.PORT,
+    dataDir,
+    modelsDir: resolve(env.MODELS_DIR ?? join(dataDir, 'models')),
+    logLevel: env.LOG_LEVEL,
+    storage: { mongodbUri: env.MONGODB_URI, mongodbDb: env.MONGODB_DB },
+    redisUrl: env.REDIS_URL,
+    corsOrigins: env.CORS_ORIGINS,
+    trustProxy: env.TRUST_PROXY,
+    bodyLimitBytes: env.BODY_LIMIT_BYTES,
+    rateLimit: { max: env.RATE_LIMIT_MAX, windowMs: env.RATE_LIMIT_WINDOW_MS },
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    sweepIntervalMs: env.SWEEP_INTERVAL_MS,
+    webDistDir: resolve(env.WEB_DIST_DIR),
+    emergencyNumber: env.EMERGENCY_NUMBER,
+    auth: {
+      accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
+      refreshTokenTtlDays: env.REFRESH_TOKEN_TTL_DAYS,
+      guestSessionTtlHours: env.GUEST_SESSION_TTL_HOURS,
+      argon2: { memoryKib: env.ARGON2_MEMORY_KIB, timeCost: env.ARGON2_TIME_COST },
+      rateLimitMax: env.AUTH_RATE_LIMIT_MAX,
+      ...(env.ADMIN_EMAIL && env.ADMIN_PASSWORD
+        ? { admin: { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD } }
+        : {}),
+    },
+    avatarMaxBytes: env.AVATAR_MAX_BYTES,
+    secrets: loadSecrets(env, dataDir),
+    version: readVersion(),
+  };
+}

@@ -1,0 +1,33 @@
+import { z } from 'zod';
+
+/** Strings from clients: trimmed, bounded, never an object — so no `{"$gt": ""}` reaches a query. */
+export const boundedString = (max: number) => z.string().trim().max(max);
+
+export const idSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, 'must be an id');
+
+export const healthSchema = z.object({
+  status: z.literal('ok'),
+  uptimeSeconds: z.number(),
+  version: z.string(),
+});
+export type Health = z.infer<typeof healthSchema>;
+
+export const readySchema = z.object({
+  status: z.enum(['ready', 'unavailable']),
+  storage: z.object({ engine: z.enum(['sqlite', 'mongodb']), ok: z.boolean(), latencyMs: z.number() }),
+});
+export type Ready = z.infer<typeof readySchema>;
+
+export const problemSchema = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number().int(),
+  detail: z.string().optional(),
+  instance: z.string().optional(),
+  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  retryAfter: z.number().optional(),
+});

@@ -1,0 +1,50 @@
+/**
+ * Stable problem types. Every error the API returns is `application/problem+json` with one of these
+ * `type` ids (RFC 9457): clients switch on `type`, never on `title` or `detail`.
+ */
+export const ProblemType = {
+  badRequest: 'bad_request',
+  validation: 'validation_failed',
+  malformedJson: 'malformed_json',
+  unsupportedMediaType: 'unsupported_media_type',
+  payloadTooLarge: 'payload_too_large',
+  unauthorized: 'unauthorized',
+  invalidCredentials: 'invalid_credentials',
+  tokenExpired: 'token_expired',
+  forbidden: 'forbidden',
+  notFound: 'not_found',
+  methodNotAllowed: 'method_not_allowed',
+  conflict: 'conflict',
+  locked: 'locked',
+  /** QR login for an account with a PIN: send the PIN too. */
+  pinRequired: 'pin_required',
+  /** The password breaks the policy (length, common, equal to the email). */
+  weakPassword: 'weak_password',
+  rateLimited: 'rate_limited',
+  unprocessable: 'unprocessable',
+  modelUnavailable: 'model_unavailable',
+  serviceUnavailable: 'service_unavailable',
+  internal: 'internal_error',
+} as const;
+
+export type ProblemTypeId = (typeof ProblemType)[keyof typeof ProblemType];
+
+export interface FieldIssue {
+  /** Dotted path of the offending field, e.g. `card.allergies.0.severity`. */
+  path: string;
+  message: string;
+}
+
+export interface Problem {
+  type: ProblemTypeId;
+  title: string;
+  status: number;
+  detail?: string;
+  /** The request id, to quote when reporting a problem. */
+  instance?: string;
+  errors?: FieldIssue[];
+  /** Seconds to wait before retrying (rate limits, PIN lock). */
+  retryAfter?: number;
+}
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';

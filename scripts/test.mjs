@@ -1,0 +1,102 @@
+#!/usr/bin/env node
+/**
+ * The one test command (`npm test`): builds everything (which type-checks it), lints, starts the
+ * real services the suites need (FerretDB for the MongoDB engine, Redis for the queue and rate
+ * limits) on free loopback ports, runs every test file with node's test runner, and stops what it
+ * started.
+ *   npm test                 everything
+ *   npm test -- storage e2e  only test files whose path contains one of the words
+ * Env: MEDICHAT_TEST_MONGODB_URI / MEDICHAT_TEST_REDIS_URL use servers you run (e.g. Atlas)
+ *      instead of starting local ones; MEDICHAT_SKIP_BUILD=1 skips the build and lint step.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startFerretDB, startRedis } from './services.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const filters = process.argv.slice(2);
+
+function run(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', ...opts });
+  if (r.status !== 0) {
+    console.error(`\n✗ ${cmd} ${args.join(' ')} exited with ${r.status ?? r.signal}`);
+    process.exit(r.status ?? 1);
+  }
+}
+
+function findTests(dir, out = []) {
+  for (const name of readdirSync(dir)) {
+    if (name === 'node_modules' || name === 'dist' || name.startsWith('.')) continue;
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) findTests(p, out);
+    else if (name.endsWith('.test.ts')) out.push(relative(root, p));
+  }
+  return out;
+}
+
+if (process.env.MEDICHAT_SKIP_BUILD !== '1') {
+  console.log('▶ build (type-checks shared, api and web)');
+  run('npm', ['run', 'build']);
+  console.log('▶ lint');
+  run('npm', ['run', 'lint']);
+}
+
+const files = ['packages', 'apps', 'e2e']
+  .flatMap((d) => findTests(join(root, d)))
+  .filter((f) => filters.length === 0 || filters.some((w) => f.includes(w)))
+  .sort();
+if (files.length === 0) {
+  console.error('no test files matched');
+  process.exit(1);
+}
+
+const scratch = mkdtempSync(join(tmpdir(), 'medichat-test-'));
+const markers = join(root, '.ci-artifacts');
+mkdirSync(markers, { recursive: true });
+const started = [];
+const env = { ...process.env, MEDICHAT_TEST_MARKER_DIR: markers, NODE_ENV: 'test' };
+let status = 1;
+try {
+  if (!env.MEDICHAT_TEST_MONGODB_URI) {
+    const ferret = await startFerretDB({ dataDir: join(scratch, 'ferretdb') });
+    if (ferret) {
+      started.push(ferret);
+      env.MEDICHAT_TEST_MONGODB_URI = ferret.uri;
+      console.log(`▶ FerretDB (MongoDB wire protocol) at ${ferret.uri}`);
+    } else {
+      console.warn('! FerretDB not found: MongoDB engine tests will not run (bash scripts/install-ferretdb.sh)');
+    }
+  }
+  if (!env.MEDICHAT_TEST_REDIS_URL) {
+    const redis = await startRedis({ dataDir: join(scratch, 'redis') });
+    if (redis) {
+      started.push(redis);
+      env.MEDICHAT_TEST_REDIS_URL = redis.url;
+      console.log(`▶ Redis at ${redis.url}`);
+    } else {
+      console.warn('! redis-server not found: Redis-backed tests will not run');
+    }
+  }
+  console.log(`▶ ${files.length} test files`);
+  const r = spawnSync(
+    process.execPath,
+    [
+      '--conditions=development',
+      '--import',
+      'tsx',
+      '--test',
+      '--test-concurrency=2',
+      '--test-timeout=600000',
+      ...files,
+    ],
+    { cwd: root, stdio: 'inherit', env },
+  );
+  status = r.status ?? 1;
+} finally {
+  for (const s of started.reverse()) await s.stop();
+  rmSync(scratch, { recursive: true, force: true });
+}
+process.exit(status);
