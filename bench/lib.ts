@@ -53,8 +53,9 @@ export async function compare(
       const fn = all[i]![1];
       for (let b = 0; b < batch; b++) {
         const t0 = performance.now();
-        const out = fn();
-        if (out instanceof Promise) await out;
+        const out = fn() as { then?: unknown } | undefined;
+        // Await any thenable (fastify.inject returns a chainable, not a Promise).
+        if (out && typeof out.then === 'function') await out;
         const dt = performance.now() - t0;
         if (r >= warmup) {
           samples[i]!.push(dt);
