@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
+import helmet, { type HelmetOptions } from 'helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
@@ -26,10 +26,31 @@ function inlineScriptHashes(webDistDir: string): string[] {
   return hashes;
 }
 
+/** Run helmet once against a recording response and keep the headers it sets. */
+export function computeHelmetHeaders(options: HelmetOptions): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const res = {
+    setHeader(name: string, value: string | number | readonly string[]) {
+      headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+    },
+    removeHeader(name: string) {
+      delete headers[name.toLowerCase()];
+    },
+  };
+  let failure: unknown;
+  helmet(options)({} as never, res as never, (err?: unknown) => {
+    failure = err;
+  });
+  if (failure) throw failure;
+  return headers;
+}
+
 export default fp(
   async function security(app: FastifyInstance, opts: { config: Config }) {
     const { config } = opts;
-    await app.register(helmet, {
+    // helmet decides the headers; they are the same for every response, so compute them once at
+    // boot and set them with one hook (running helmet per request doubled the cost of a small route).
+    const securityHeaders = computeHelmetHeaders({
       contentSecurityPolicy: {
         directives: {
           defaultSrc: ["'self'"],
@@ -44,11 +65,13 @@ export default fp(
           upgradeInsecureRequests: null,
         },
       },
-      // Camera (QR scanner) and microphone (voice chat) are used by our own pages only.
       permittedCrossDomainPolicies: false,
     });
-    app.addHook('onSend', async (_req, reply) => {
-      reply.header('permissions-policy', 'camera=(self), microphone=(self), geolocation=()');
+    // Camera (QR scanner) and microphone (voice chat) are used by our own pages only.
+    securityHeaders['permissions-policy'] = 'camera=(self), microphone=(self), geolocation=()';
+    app.addHook('onRequest', (_request, reply, done) => {
+      reply.headers(securityHeaders);
+      done();
     });
 
     await app.register(cors, {
