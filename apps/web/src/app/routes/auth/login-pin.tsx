@@ -1,0 +1,23 @@
+import { Link } from 'react-router';
+import { PageContainer } from '@/components/layouts/root-layout';
+import { DocumentTitle } from '@/components/ui/document-title';
+import { PageHeader } from '@/components/ui/page-header';
+import { PinSignIn } from '@/features/auth/components/pin-sign-in';
+
+export function Component() {
+  return (
+    <PageContainer className="max-w-xl">
+      <DocumentTitle title="Sign in with your PIN" />
+      <PageHeader
+        title="Sign in with your PIN"
+        description="Use your user id and the PIN you chose when you registered."
+      />
+      <PinSignIn />
+      <p className="mt-8 text-slate-700 dark:text-slate-300">
+        <Link to="/login" className="font-semibold text-teal-800 underline underline-offset-2 dark:text-teal-300">
+          Other ways to sign in
+        </Link>
+      </p>
+    </PageContainer>
+  );
+}
