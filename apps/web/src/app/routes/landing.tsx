@@ -102,7 +102,7 @@ export function Component() {
             <p className="mb-3 text-sm font-semibold tracking-wide text-teal-800 uppercase dark:text-teal-300">
               A careful AI health assistant
             </p>
-            <h1 id="hero-title" className="text-4xl font-bold tracking-tight text-balance sm:text-5xl">
+            <h1 id="hero-title" className="text-[2rem] leading-tight font-bold tracking-tight sm:text-5xl">
               Health questions, answered with care.
             </h1>
             <p className="mt-5 max-w-xl text-lg text-slate-700 dark:text-slate-300">
