@@ -15,6 +15,12 @@ import metricsPlugin from './plugins/external/metrics.js';
 import openapiPlugin from './plugins/external/openapi.js';
 import securityPlugin from './plugins/external/security.js';
 import { healthRoutes } from './modules/health/health.routes.js';
+import blobStorePlugin from './engines/blob/blob.plugin.js';
+import authPlugin from './modules/auth/auth.plugin.js';
+import { authRoutes } from './modules/auth/auth.routes.js';
+import { userRoutes } from './modules/users/users.routes.js';
+import { cardRoutes } from './modules/cards/cards.routes.js';
+import { auditRoutes } from './modules/audit/audit.routes.js';
 
 export interface AppDeps {
   /** An already-open storage (tests, CLI); otherwise the app opens the one config names. */
@@ -66,6 +72,12 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(storagePlugin, { config, storage: deps.storage });
 
   await app.register(healthRoutes, { config });
+  await app.register(blobStorePlugin, { config });
+  await app.register(authPlugin, { config });
+  await app.register(authRoutes, { config });
+  await app.register(userRoutes, { config });
+  await app.register(cardRoutes, { config });
+  await app.register(auditRoutes);
 
   await app.register(webPlugin, { config });
   return app;

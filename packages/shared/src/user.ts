@@ -1,0 +1,64 @@
+/**
+ * Accounts as clients see them. The API never sends a password hash, PIN hash or lockout state;
+ * `hasPin` tells the web app whether to offer PIN login and to ask for the PIN after a QR scan.
+ */
+import { z } from 'zod';
+
+export const ROLES = ['patient', 'clinician', 'admin'] as const;
+export const roleSchema = z.enum(ROLES);
+export type Role = z.infer<typeof roleSchema>;
+
+/** Who is calling: an account's role, or `guest` for a guest session. */
+export const principalRoleSchema = z.enum([...ROLES, 'guest']);
+export type PrincipalRole = z.infer<typeof principalRoleSchema>;
+
+/** Trimmed, lower-cased, at most 254 characters (RFC 5321), a plausible address. */
+export const emailSchema = z.string().trim().toLowerCase().max(254).check(z.email('must be an email address'));
+
+export const displayNameSchema = z.string().trim().min(1).max(100);
+
+export const userSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  role: roleSchema,
+  displayName: z.string(),
+  /** Public, unguessable URL of the avatar (usable by `<img>` without a header), or null. */
+  avatarUrl: z.string().nullable(),
+  hasPin: z.boolean(),
+  createdAt: z.string(),
+});
+export type User = z.infer<typeof userSchema>;
+
+export const roleChangeSchema = z.object({ role: roleSchema }).strict();
+export type RoleChange = z.infer<typeof roleChangeSchema>;
+
+/** One entry of the owner's audit trail: who read or changed their card, when, from where. */
+export const auditEntrySchema = z.object({
+  id: z.string(),
+  action: z.string(),
+  /** `self`, `emergency` (anonymous emergency-view reader), `system`, or the acting user's id. */
+  actor: z.string(),
+  ip: z.string().nullable(),
+  userAgent: z.string().nullable(),
+  detail: z.record(z.string(), z.unknown()).nullable(),
+  createdAt: z.string(),
+});
+export type AuditEntry = z.infer<typeof auditEntrySchema>;
+
+export const auditPageSchema = z.object({
+  items: z.array(auditEntrySchema),
+  /** Pass as `before` to get the next (older) page; null at the end. */
+  nextCursor: z.string().nullable(),
+});
+export type AuditPage = z.infer<typeof auditPageSchema>;
+
+export const auditQuerySchema = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(100).default(50),
+    before: z
+      .string()
+      .max(200)
+      .regex(/^[A-Za-z0-9_-]+$/, 'must be a cursor')
+      .optional(),
+  })
+  .strict();
