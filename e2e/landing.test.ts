@@ -56,8 +56,8 @@ async function h1(page: Page): Promise<string> {
   return (await headings.textContent())?.trim() ?? '';
 }
 
-async function assertNoAxeViolations(page: Page, what: string): Promise<void> {
-  const violations = await runAxe(page);
+async function assertNoAxeViolations(page: Page, what: string, tags?: readonly string[]): Promise<void> {
+  const violations = await runAxe(page, { tags });
   assert.equal(violations.length, 0, `axe violations on ${what}:\n${formatViolations(violations)}`);
 }
 
@@ -243,7 +243,7 @@ describe('navigation', () => {
   ];
 
   for (const scheme of ['light', 'dark'] as const) {
-    test(`every page loads directly with one <h1>, no console errors and no axe violations (${scheme})`, async () => {
+    test(`every page loads directly with one <h1>, no console errors, no axe violations (${scheme})`, async () => {
       const { page, errors, close } = await openPage({ colorScheme: scheme });
       try {
         for (const [path, heading] of PAGES) {
@@ -251,6 +251,8 @@ describe('navigation', () => {
           assert.equal(await h1(page), heading, `h1 of ${path}`);
           assert.equal(await isDark(page), scheme === 'dark');
           await assertNoAxeViolations(page, `${path} (${scheme})`);
+          // Beyond WCAG: axe's best practices (unique landmarks, heading order, all content in regions).
+          await assertNoAxeViolations(page, `${path} (${scheme}, best practices)`, ['best-practice']);
           await screenshot(page, `page${path.replaceAll('/', '-')}-${scheme}`);
         }
         assertNoConsoleErrors(errors, `all pages (${scheme})`);

@@ -6,8 +6,6 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildApp } from '../../apps/api/src/app.js';
-import { loadConfig } from '../../apps/api/src/config/config.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const WEB_DIST_DIR = join(repoRoot, 'apps/web/dist');
@@ -29,8 +27,24 @@ export function assertWebBuilt(): void {
   }
 }
 
+/** The API's own modules, loaded on demand so a broken API reads as such, not as a test crash. */
+async function loadApi() {
+  try {
+    const [{ buildApp }, { loadConfig }] = await Promise.all([
+      import('../../apps/api/src/app.js'),
+      import('../../apps/api/src/config/config.js'),
+    ]);
+    return { buildApp, loadConfig };
+  } catch (cause) {
+    throw new Error(`Could not load the API (apps/api/src/app.ts, config/config.ts): ${(cause as Error).message}`, {
+      cause,
+    });
+  }
+}
+
 export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
   assertWebBuilt();
+  const { buildApp, loadConfig } = await loadApi();
   const dataDir = mkdtempSync(join(tmpdir(), 'medichat-e2e-'));
   try {
     const config = loadConfig({
