@@ -10,11 +10,18 @@
  *   value must be JSON-plain (nested dates are stored as ISO strings by the repository).
  * - Filter values are scalars or the small operator objects below, never raw engine syntax: an
  *   engine rejects an object where it expects a scalar, so `{"$gt": ""}` from a client can never
- *   become a query operator.
- * - A unique-index violation throws `ConflictError` naming the index.
+ *   become a query operator. Misuse throws `StorageQueryError` (a programming error): an undeclared
+ *   field, an unknown operator, a value of the wrong kind, or an `undefined` value (omit the key
+ *   instead; `null` means "missing or null"). Date fields also accept epoch ms or ISO strings.
+ * - `null` and missing are the same to filters and sorts (missing/null sort first ascending). On a
+ *   server without partial indexes (FerretDB 1.x), `null` in a key of a unique sparse index is stored
+ *   as missing, so such a field may read back as `undefined`: test it with `== null`.
+ * - A unique-index violation throws `ConflictError` naming the index (`primary` for the id).
  * - On a collection with `ttl`, a document whose TTL field is at or before now is invisible to every
  *   read (get, findOne, find, count) and to updates, whether or not a sweeper or TTL monitor has
- *   removed it yet. `sweepExpired()` deletes such documents.
+ *   removed it yet. `sweepExpired()` deletes such documents. `delete`/`deleteMany` also remove
+ *   expired matches but count only the visible ones.
+ * - Connectivity failures throw `StorageUnavailableError` (errors.ts), with the driver error as cause.
  */
 
 export type Scalar = string | number | boolean | Date | null;
@@ -79,7 +86,10 @@ export interface IndexSpec {
   name: string;
   keys: ReadonlyArray<readonly [string, SortDirection]>;
   unique?: boolean;
-  /** Unique only among documents that have the (first) key set. */
+  /**
+   * Only documents whose keys are all set (non-null) are indexed; with `unique`, uniqueness holds
+   * among those only (SQLite: NULLs never collide; MongoDB: a partial index).
+   */
   sparse?: boolean;
   /** The query this index serves (documentation, kept next to the index). */
   serves: string;
