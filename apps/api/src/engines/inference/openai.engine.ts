@@ -88,7 +88,8 @@ export interface OpenAIEngineOptions {
 
 const strip = (url: string) => url.replace(/\/+$/, '').replace(/\/v1$/, '');
 
-interface Target {
+/** Where requests for one model go. */
+export interface OpenAITarget {
   baseUrl: string;
   apiKey?: string;
 }
@@ -99,7 +100,7 @@ export class OpenAIEngine implements InferenceEngine {
 
   constructor(protected readonly options: OpenAIEngineOptions = {}) {}
 
-  protected target(model: ModelDescriptor): Target {
+  protected target(model: ModelDescriptor): OpenAITarget {
     const baseUrl = model.baseUrl ?? this.options.baseUrl;
     if (!baseUrl)
       throw new ModelUnavailableError(`model ${model.id}: no baseUrl for the ${this.name} engine`, {
@@ -205,7 +206,7 @@ class Http {
 
   constructor(
     private readonly options: OpenAIEngineOptions,
-    private readonly target: Target,
+    private readonly target: OpenAITarget,
   ) {
     this.fetch = options.fetch ?? globalThis.fetch;
   }
@@ -272,7 +273,7 @@ class OpenAIModel implements LoadedModel {
   constructor(
     readonly id: string,
     private readonly remoteName: string,
-    private readonly target: Target,
+    private readonly target: OpenAITarget,
     private readonly options: OpenAIEngineOptions,
     private readonly onDisposed: () => void,
   ) {
