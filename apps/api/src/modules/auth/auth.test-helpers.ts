@@ -14,8 +14,8 @@ export const testEngines: Engine[] = mongoTestUri ? ['sqlite', 'mongodb'] : ['sq
 
 /** Real argon2id at a low cost (tests hash a lot), and rate limits out of the way. */
 export const fastAuthEnv: Record<string, string> = {
-  ARGON2_MEMORY_KIB: '1024',
-  ARGON2_TIME_COST: '1',
+  PASSWORD_HASH_MEMORY_KIB: '1024',
+  PASSWORD_HASH_TIME_COST: '1',
   AUTH_RATE_LIMIT_MAX: '100000',
   RATE_LIMIT_MAX: '100000',
 };

@@ -80,7 +80,7 @@ export class AvatarService {
     const key = randomBytes(16).toString('hex');
     await this.deps.blobs.put(AvatarService.blobKey(userId, key), image, { contentType: 'image/webp' });
     const previous = user.avatarKey ?? null;
-    const swapped = await this.deps.users.swapAvatarKey(userId, previous, key, this.deps.now());
+    const swapped = await this.deps.users.swapAvatarKey(user, key, this.deps.now());
     if (!swapped) {
       await this.deps.blobs.delete(AvatarService.blobKey(userId, key));
       throw conflict('The picture was changed by another request at the same time; try again.');
@@ -100,7 +100,7 @@ export class AvatarService {
   async remove(userId: string, context: RequestContext): Promise<void> {
     const user = await this.deps.users.get(userId);
     if (!user?.avatarKey) return;
-    if (await this.deps.users.swapAvatarKey(userId, user.avatarKey, null, this.deps.now())) {
+    if (await this.deps.users.swapAvatarKey(user, null, this.deps.now())) {
       await this.deps.blobs.delete(AvatarService.blobKey(userId, user.avatarKey)).catch(() => false);
       await this.deps.audit.record({
         actorId: userId,

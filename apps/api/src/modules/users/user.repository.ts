@@ -26,13 +26,13 @@ export class UserRepository {
     return this.users.update(id, { set: { ...set, updatedAt: now } });
   }
 
-  /** Compare-and-set on the avatar key, so two uploads at once leave one consistent key. */
-  swapAvatarKey(id: string, from: string | null, to: string | null, now: Date): Promise<UserDoc | null> {
-    return this.users.update(
-      id,
-      { set: { avatarKey: to, updatedAt: now } },
-      { avatarKey: from === null ? { exists: false } : from },
-    );
+  /**
+   * Sets the avatar key only if the account was not changed since `seen` was read (compare-and-set
+   * on `updatedAt`), so two uploads at once leave one consistent key and no orphaned picture.
+   */
+  swapAvatarKey(seen: UserDoc, to: string | null, now: Date): Promise<UserDoc | null> {
+    const updatedAt = now.getTime() > seen.updatedAt.getTime() ? now : new Date(seen.updatedAt.getTime() + 1);
+    return this.users.update(seen.id, { set: { avatarKey: to, updatedAt } }, { updatedAt: seen.updatedAt });
   }
 
   setRole(id: string, role: Role, now: Date): Promise<UserDoc | null> {
