@@ -147,8 +147,12 @@ export class TransformersEngine implements InferenceEngine {
       threads: Math.max(1, this.options.threads ?? availableParallelism()),
       modelFileName: this.options.modelFileName,
     };
-    const loaded = new TransformersModel(model.id, init, this.options.defaultMaxTokens ?? 512, () =>
-      this.models.delete(loaded),
+    const loaded = new TransformersModel(
+      model.id,
+      init,
+      this.options.defaultMaxTokens ?? 512,
+      r.dir ? 'load' : 'download',
+      () => this.models.delete(loaded),
     );
     await loaded.start(onProgress);
     const dir = r.dir ?? (this.options.cacheDir ? join(this.options.cacheDir, r.modelId) : null);
@@ -219,6 +223,8 @@ class TransformersModel implements LoadedModel {
     readonly id: string,
     private readonly init: Omit<WorkerInit, 'abort'>,
     private readonly defaultMaxTokens: number,
+    /** `download` when the files may come from the Hub, `load` when they are on disk. */
+    private readonly fetchPhase: 'download' | 'load',
     private readonly onDisposed: () => void,
   ) {}
 
@@ -240,7 +246,7 @@ class TransformersModel implements LoadedModel {
         last = p.progress;
         onProgress?.(p);
       };
-      report({ progress: 0, phase: this.init.allowRemoteModels ? 'download' : 'load', message: 'starting worker' });
+      report({ progress: 0, phase: this.fetchPhase, message: 'starting worker' });
       worker.on('message', (msg: FromWorker) => {
         switch (msg.type) {
           case 'progress': {
@@ -257,7 +263,7 @@ class TransformersModel implements LoadedModel {
               // The last few percent are onnxruntime building the session: keep 1 for `ready`.
               report({
                 progress: Math.min(0.95, fraction * 0.95),
-                phase: this.init.allowRemoteModels ? 'download' : 'load',
+                phase: this.fetchPhase,
                 message: 'file' in info ? info.file : undefined,
               });
             } else if (info.status === 'done') {
