@@ -21,6 +21,14 @@ import { authRoutes } from './modules/auth/auth.routes.js';
 import { userRoutes } from './modules/users/users.routes.js';
 import { cardRoutes } from './modules/cards/cards.routes.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
+import websocketPlugin from '@fastify/websocket';
+import { WS_MAX_FRAME_BYTES } from '@medichat/shared';
+import inferencePlugin from './modules/models/models.plugin.js';
+import { modelRoutes } from './modules/models/models.routes.js';
+import chatPlugin from './modules/chats/chat.plugin.js';
+import { chatRoutes } from './modules/chats/chats.routes.js';
+import { chatSocketRoutes } from './modules/chats/chat-socket.routes.js';
+import { messageRoutes } from './modules/messages/messages.routes.js';
 
 export interface AppDeps {
   /** An already-open storage (tests, CLI); otherwise the app opens the one config names. */
@@ -78,6 +86,14 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(userRoutes, { config });
   await app.register(cardRoutes, { config });
   await app.register(auditRoutes);
+  // Chat: WebSocket support (a frame over WS_MAX_FRAME_BYTES closes the socket with 1009).
+  await app.register(websocketPlugin, { options: { maxPayload: WS_MAX_FRAME_BYTES } });
+  await app.register(inferencePlugin, { config });
+  await app.register(chatPlugin, { config });
+  await app.register(modelRoutes);
+  await app.register(chatRoutes);
+  await app.register(messageRoutes);
+  await app.register(chatSocketRoutes);
 
   await app.register(webPlugin, { config });
   return app;

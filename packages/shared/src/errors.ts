@@ -23,6 +23,10 @@ export const ProblemType = {
   rateLimited: 'rate_limited',
   unprocessable: 'unprocessable',
   modelUnavailable: 'model_unavailable',
+  /** A reply could not be generated (the model failed); the user message is kept and a retry works. */
+  generationFailed: 'generation_failed',
+  /** The reply was interrupted by a server restart before it finished. */
+  generationInterrupted: 'generation_interrupted',
   serviceUnavailable: 'service_unavailable',
   internal: 'internal_error',
 } as const;

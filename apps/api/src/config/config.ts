@@ -70,6 +70,31 @@ export const envSchema = z.object({
   /** Requests per client per window on each sign-in route (login, register, PIN, QR, refresh). */
   AUTH_RATE_LIMIT_MAX: int(1, 1_000_000).default(20),
   AVATAR_MAX_BYTES: int(1024, 50 * 1024 * 1024).default(5 * 1024 * 1024),
+  /** Name of the model that answers when a user has chosen none (overrides the registry's default). */
+  DEFAULT_MODEL: z
+    .string()
+    .regex(/^[A-Za-z0-9._:-]{1,100}$/, 'must be a model name')
+    .optional(),
+  /** Soft limit on the memory of loaded models; the least recently used idle model is unloaded first. */
+  MODEL_MEMORY_BUDGET_MB: int(64, 1_048_576).default(4096),
+  /** CPU threads per llama.cpp evaluation; unset = all cores. */
+  LLAMA_THREADS: int(1, 1024).optional(),
+  /** GPU backend for GGUF models: false (CPU), auto, cuda, vulkan. */
+  LLAMA_GPU: z
+    .enum(['false', 'auto', 'cuda', 'vulkan'])
+    .transform((v) => (v === 'false' ? false : v))
+    .default(false),
+  /** Tokens a generation can see (prompt + reply), capped at the model's own. */
+  LLAMA_CONTEXT_SIZE: int(256, 131_072).default(4096),
+  /** Generations one loaded GGUF model runs side by side. */
+  LLAMA_PARALLEL: int(1, 64).default(2),
+  /** Longest assistant reply, in tokens. */
+  MAX_REPLY_TOKENS: int(16, 8192).default(512),
+  /** Crisis line named in self-harm answers, e.g. "988" or "Samaritans on 116 123"; unset = generic wording. */
+  CRISIS_LINE: z
+    .string()
+    .regex(/^[A-Za-z0-9+ ()'.,-]{2,80}$/, 'must be a short phone number or name')
+    .optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -106,6 +131,12 @@ export interface Config {
     admin?: { email: string; password: string };
   };
   avatarMaxBytes: number;
+  inference: {
+    defaultModel?: string;
+    memoryBudgetBytes: number;
+    llama: { threads?: number; gpu: false | 'auto' | 'cuda' | 'vulkan'; contextSize: number; parallel: number };
+  };
+  chat: { maxReplyTokens: number; crisisLine?: string };
   secrets: Secrets;
   version: string;
 }
@@ -220,6 +251,17 @@ export function loadConfig(source: Record<string, string | undefined> = process.
         : {}),
     },
     avatarMaxBytes: env.AVATAR_MAX_BYTES,
+    inference: {
+      defaultModel: env.DEFAULT_MODEL,
+      memoryBudgetBytes: env.MODEL_MEMORY_BUDGET_MB * 1024 * 1024,
+      llama: {
+        threads: env.LLAMA_THREADS,
+        gpu: env.LLAMA_GPU,
+        contextSize: env.LLAMA_CONTEXT_SIZE,
+        parallel: env.LLAMA_PARALLEL,
+      },
+    },
+    chat: { maxReplyTokens: env.MAX_REPLY_TOKENS, crisisLine: env.CRISIS_LINE },
     secrets: loadSecrets(env, dataDir),
     version: readVersion(),
   };
