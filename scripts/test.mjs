@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The one test command (`npm test`): builds everything (which type-checks it), lints, starts the
+ * The one test command (`npm test`): builds everything, type-checks it with its tests, lints, starts the
  * real services the suites need (FerretDB for the MongoDB engine, Redis for the queue and rate
  * limits) on free loopback ports, runs every test file with node's test runner, and stops what it
  * started.
@@ -40,6 +40,8 @@ function findTests(dir, out = []) {
 if (process.env.MEDICHAT_SKIP_BUILD !== '1') {
   console.log('▶ build (type-checks shared, api and web)');
   run('npm', ['run', 'build']);
+  console.log('▶ type-check tests, benches and browser tests');
+  run('npm', ['run', 'typecheck']);
   console.log('▶ lint');
   run('npm', ['run', 'lint']);
 }

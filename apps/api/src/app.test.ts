@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { z } from 'zod';
+import type { InjectOptions } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { createTestApp, type TestApp } from './testing/test-app.js';
 
@@ -67,7 +68,7 @@ describe('API foundations', () => {
     assert.match(String(res.headers['x-request-id']), /^[0-9a-f-]{36}$/);
   });
 
-  const bad: Array<[string, Parameters<TestApp['app']['inject']>[0] & object, number, string]> = [
+  const bad: Array<[string, InjectOptions, number, string]> = [
     [
       'malformed JSON',
       { payload: '{"name": ', headers: { 'content-type': 'application/json' } },
