@@ -2,10 +2,13 @@
  * LlamaCppEngine on a tiny GGUF the project generates (random weights: the text is meaningless, so
  * these tests assert plumbing — streaming order, stop, abort, concurrency, progress, event loop —
  * never content).
+ *
+ * Engines here use one CPU thread: the test runner runs two files at once on a 2-core machine, and
+ * llama.cpp's worker threads busy-wait — two processes with 2 threads each crawl.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { existsSync } from 'node:fs';
 import { LlamaCppEngine, type LlamaCppModel } from './llama-cpp.engine.js';
 import type { LoadProgress, ModelDescriptor } from './port.js';
@@ -16,12 +19,41 @@ const messages = [
   { role: 'user' as const, content: 'I have a headache, what should I do?' },
 ];
 
+/**
+ * Run `work` while watching the event loop; assert the loop stays free: busy (ELU) under half the
+ * time, and p99 timer lag under 50 ms beyond what the machine already shows with the loop idle
+ * (measured just before: on a loaded CI box the scheduler alone delays timers).
+ */
+async function assertLoopResponsive<T extends { completionTokens?: number; totalMs: number }>(
+  label: string,
+  work: () => Promise<T>,
+): Promise<T> {
+  const idle = monitorEventLoopDelay({ resolution: 5 });
+  idle.enable();
+  await new Promise((r) => setTimeout(r, 750));
+  idle.disable();
+  const idleP99 = idle.percentile(99) / 1e6;
+  const h = monitorEventLoopDelay({ resolution: 5 });
+  const elu0 = performance.eventLoopUtilization();
+  h.enable();
+  const r = await work();
+  h.disable();
+  const elu = performance.eventLoopUtilization(elu0).utilization;
+  const p99 = h.percentile(99) / 1e6;
+  console.log(
+    `# ${label}: event-loop lag during ${r.completionTokens} tokens in ${r.totalMs.toFixed(0)} ms: p50 ${(h.percentile(50) / 1e6).toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${(h.max / 1e6).toFixed(1)} ms; loop busy ${(elu * 100).toFixed(1)}% (idle-loop p99 ${idleP99.toFixed(1)} ms; 5 ms resolution)`,
+  );
+  assert.ok(elu < 0.5, `event loop busy ${(elu * 100).toFixed(1)}% of the generation`);
+  assert.ok(p99 < 50 + idleP99, `p99 lag ${p99.toFixed(1)} ms (idle ${idleP99.toFixed(1)} ms)`);
+  return r;
+}
+
 function descriptor(path: string, id = 'tiny'): ModelDescriptor {
   return { id, name: id, engine: 'llama-cpp', path };
 }
 
 describe('LlamaCppEngine (tiny GGUF)', () => {
-  const engine = new LlamaCppEngine({ contextSize: 512, parallel: 2 });
+  const engine = new LlamaCppEngine({ contextSize: 512, parallel: 2, threads: 1 });
   let model: LlamaCppModel;
   const progress: LoadProgress[] = [];
 
@@ -114,17 +146,9 @@ describe('LlamaCppEngine (tiny GGUF)', () => {
     assert.equal(model.inFlight, 0);
   });
 
-  test('the event loop stays responsive during a generation (p99 lag < 50 ms)', async () => {
-    const h = monitorEventLoopDelay({ resolution: 5 });
-    h.enable();
-    const r = await model.generate({ messages, maxTokens: 200 });
-    h.disable();
-    const p99 = h.percentile(99) / 1e6;
-    const max = h.max / 1e6;
-    console.log(
-      `# event-loop lag during ${r.completionTokens} tokens in ${r.totalMs.toFixed(0)} ms: p50 ${(h.percentile(50) / 1e6).toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${max.toFixed(1)} ms`,
-    );
-    assert.ok(p99 < 50, `p99 lag ${p99.toFixed(1)} ms`);
+  test('the event loop stays responsive during a generation (p99 lag < 50 ms over idle)', async () => {
+    const r = await assertLoopResponsive('tiny', () => model.generate({ messages, maxTokens: 200 }));
+    assert.equal(r.completionTokens, 200);
   });
 
   test('dispose waits for a generation in flight, then refuses new ones', async () => {
@@ -152,19 +176,11 @@ describe(
   { skip: !existsSync(smol) && 'SmolLM2 not in the cache' },
   () => {
     test('event-loop lag during a real generation', async () => {
-      const engine = new LlamaCppEngine({ contextSize: 1024, parallel: 1 });
+      const engine = new LlamaCppEngine({ contextSize: 1024, parallel: 1, threads: 1 });
       try {
         const m = await engine.load(descriptor(smol, 'smol'));
-        const h = monitorEventLoopDelay({ resolution: 5 });
-        h.enable();
-        const r = await m.generate({ messages, maxTokens: 48 });
-        h.disable();
-        const p99 = h.percentile(99) / 1e6;
-        console.log(
-          `# SmolLM2 event-loop lag during ${r.completionTokens} tokens in ${r.totalMs.toFixed(0)} ms: p50 ${(h.percentile(50) / 1e6).toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${(h.max / 1e6).toFixed(1)} ms`,
-        );
+        const r = await assertLoopResponsive('SmolLM2', () => m.generate({ messages, maxTokens: 48 }));
         assert.ok(r.text.length > 0);
-        assert.ok(p99 < 50, `p99 lag ${p99.toFixed(1)} ms`);
       } finally {
         await engine.close();
       }

@@ -1,7 +1,8 @@
 /**
  * ModelManager. The scenarios run on the real node-llama-cpp engine with tiny GGUFs the project
  * generates; only the pure LRU-policy unit test uses a fake engine (labelled FAKE below), because
- * it checks bookkeeping order, not inference.
+ * it checks bookkeeping order, not inference. The llama engine uses one CPU thread: the test runner
+ * runs two files at once on a 2-core machine, and llama.cpp's worker threads busy-wait.
  */
 import assert from 'node:assert/strict';
 import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -114,7 +115,7 @@ async function settle(): Promise<void> {
 // Real engine: node-llama-cpp with tiny GGUFs.
 // ---------------------------------------------------------------------------------------------
 describe('ModelManager with the llama-cpp engine (tiny GGUF)', () => {
-  const engine = new LlamaCppEngine({ contextSize: 512, parallel: 2 });
+  const engine = new LlamaCppEngine({ contextSize: 512, parallel: 2, threads: 1 });
   let tinyA: string;
   let tinyB: string;
   let oneModelBytes: number;

