@@ -10,7 +10,7 @@
  *                  /ws/chats/:id and resolves when the reply is complete, calling onToken per chunk).
  * Goals (issue 4): tokens/s ≥ 0.95× baseline; TTFT ≤ 1.1× baseline + 20 ms.
  * Variants run interleaved, round by round, alternating order, so drift and noise hit all alike.
- *   npm run bench -- inference          MEDICHAT_BENCH_ROUNDS=12 MEDICHAT_BENCH_TOKENS=96 to change
+ *   npm run bench -- inference     (env: MEDICHAT_BENCH_ROUNDS=8, MEDICHAT_BENCH_TOKENS=64, MEDICHAT_BENCH_THREADS=cores)
  */
 import { availableParallelism, loadavg } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -92,7 +92,7 @@ async function measure(generate: GenerateFn, maxTokens: number): Promise<Sample>
 export async function runInferenceBench(options: InferenceBenchOptions = {}): Promise<void> {
   const rounds = options.rounds ?? Number(process.env.MEDICHAT_BENCH_ROUNDS ?? 8);
   const maxTokens = options.maxTokens ?? Number(process.env.MEDICHAT_BENCH_TOKENS ?? 64);
-  const threads = options.threads ?? availableParallelism();
+  const threads = options.threads ?? Number(process.env.MEDICHAT_BENCH_THREADS || availableParallelism());
   const contextSize = options.contextSize ?? 2048;
 
   const pulled = await pullModel(DEFAULT_MODEL_SOURCE, {

@@ -259,8 +259,12 @@ describe('ModelManager with the llama-cpp engine (tiny GGUF)', () => {
     await m.close();
   });
 
-  test('generate() convenience leases and releases', async () => {
+  test('generate() convenience leases and releases; aborted during the load it returns an aborted result', async () => {
     const m = new ModelManager({ engines: { 'llama-cpp': engine } });
+    const ac = new AbortController();
+    const pending = m.generate(desc('E', tinyA), { messages, maxTokens: 5, signal: ac.signal });
+    ac.abort();
+    assert.equal((await pending).finishReason, 'aborted');
     const r = await m.generate(desc('E', tinyA), { messages, maxTokens: 5 });
     assert.equal(r.completionTokens, 5);
     assert.equal(m.list()[0]!.leases, 0);

@@ -164,7 +164,16 @@ export class ModelManager {
     params: Parameters<LoadedModel['generate']>[0],
     onProgress?: (p: LoadProgress) => void,
   ): ReturnType<LoadedModel['generate']> {
-    const lease = await this.acquire(descriptor, onProgress, params.signal);
+    const t0 = performance.now();
+    let lease: ModelLease;
+    try {
+      lease = await this.acquire(descriptor, onProgress, params.signal);
+    } catch (err) {
+      // Aborted while waiting for the load: an aborted (empty) result, as the port promises.
+      if (params.signal?.aborted)
+        return { text: '', finishReason: 'aborted', completionTokens: 0, totalMs: performance.now() - t0 };
+      throw err;
+    }
     try {
       return await lease.model.generate(params);
     } finally {
