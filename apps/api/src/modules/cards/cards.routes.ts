@@ -59,12 +59,13 @@ export const cardRoutes: FastifyPluginAsyncZod<{ config: Config }> = async (app,
       if (!format) throw new AppError('bad_request', 406, 'Accept image/png, image/svg+xml or application/json.');
       const { qr, version } = await identity.cards.regenerateQr(currentUserId(request), clientInfo(request));
       reply.header('cache-control', 'no-store').header('x-qr-version', String(version)).header('vary', 'accept');
-      const options = { errorCorrectionLevel: 'M' as const, margin: 2 };
+      // The 4-module quiet zone the QR standard asks for; whole pixels per module for crisp printing.
+      const options = { errorCorrectionLevel: 'M' as const, margin: 4 };
       // Images bypass the JSON response schema (a Buffer or string with its own type is sent as is).
       if (format === 'png') {
         return reply
           .type('image/png')
-          .send((await QRCode.toBuffer(qr, { ...options, type: 'png', width: 512 })) as never);
+          .send((await QRCode.toBuffer(qr, { ...options, type: 'png', scale: 12 })) as never);
       }
       if (format === 'svg') {
         return reply.type('image/svg+xml').send((await QRCode.toString(qr, { ...options, type: 'svg' })) as never);
