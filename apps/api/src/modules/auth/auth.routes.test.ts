@@ -15,7 +15,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { openStorage, type Storage } from '../../engines/storage/index.js';
 import { deriveKey } from '../../lib/crypto.js';
 import { createTestApp, mongoTestUri, type TestApp } from '../../testing/test-app.js';
-import { ensurePrincipal, getPrincipal, requireRole, requireUserOrGuest } from './auth.plugin.js';
+import { ensurePrincipal, getPrincipal, requireRole, requireUserOrGuest, verifyAccessToken } from './auth.plugin.js';
 import {
   bearer,
   createIdentityTestApp,
@@ -299,6 +299,20 @@ for (const engine of testEngines) {
       assert.equal(
         (await t.app.inject({ method: 'GET', url: '/api/test/user-or-guest', headers: bearer(g2) })).statusCode,
         401,
+      );
+    });
+
+    it('verifyAccessToken(app, token) gives the principal outside a route (Socket.IO)', async () => {
+      const a = await registerAccount(t.app);
+      const p = await verifyAccessToken(t.app, a.accessToken);
+      assert.deepEqual(
+        { kind: p.kind, id: p.id, userId: p.userId, role: p.role },
+        { kind: 'user', id: a.userId, userId: a.userId, role: 'patient' },
+      );
+      assert.ok(p.sessionId);
+      await assert.rejects(
+        verifyAccessToken(t.app, 'nope'),
+        (err: unknown) => (err as { status?: number }).status === 401,
       );
     });
 

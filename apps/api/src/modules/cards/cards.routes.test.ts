@@ -8,11 +8,22 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import { BinaryBitmap, DecodeHintType, HybridBinarizer, QRCodeReader, RGBLuminanceSource } from '@zxing/library';
 import sharp from 'sharp';
+import { openStorage } from '../../engines/storage/index.js';
 import { mongoTestUri, type TestApp } from '../../testing/test-app.js';
-import { createIdentityTestApp, registerAccount, testEngines, type Account } from '../auth/auth.test-helpers.js';
+import {
+  createIdentityTestApp,
+  GOOD_PASSWORD,
+  registerAccount,
+  testEngines,
+  uniqueEmail,
+  type Account,
+} from '../auth/auth.test-helpers.js';
 import { negotiateQrFormat } from './cards.routes.js';
 
 const CARD = {
@@ -449,6 +460,60 @@ for (const engine of testEngines) {
       await patch(a, { shareCardWithAssistant: true });
       const card = await t.app.identity.cards.forAssistant(a.userId);
       assert.equal(card?.allergies[0]?.substance, 'Penicillin');
+    });
+  });
+}
+
+for (const engine of testEngines) {
+  describe(`encryption key rotation on ${engine}`, () => {
+    it('a card written under k1 still reads once k2 is put first, and moves to k2 on its next write', async () => {
+      const k1 = `k1:${randomBytes(32).toString('base64')}`;
+      const k2 = `k2:${randomBytes(32).toString('base64')}`;
+      const mongoDb = `mct_${randomBytes(6).toString('hex')}`;
+      const storage = await openStorage(
+        engine === 'mongodb'
+          ? { mongodbUri: mongoTestUri!, mongodbDb: mongoDb, dataDir: mkdtempSync(join(tmpdir(), 'medichat-rot-')) }
+          : { dataDir: mkdtempSync(join(tmpdir(), 'medichat-rot-')) },
+      );
+      const db = engine === 'mongodb' ? { MONGODB_DB: mongoDb } : {};
+      const before = await createIdentityTestApp(engine, { ENCRYPTION_KEYS: k1, ...db }, { storage });
+      const email = uniqueEmail('rot');
+      let userId: string;
+      try {
+        const a = await registerAccount(before.app, { email });
+        userId = a.userId;
+        await before.app.inject({ method: 'PATCH', url: '/api/users/me', headers: a.auth, payload: CARD });
+      } finally {
+        // Not before.close(): on MongoDB that drops the database the second app reads.
+        await before.app.close();
+        rmSync(before.dataDir, { recursive: true, force: true });
+      }
+      const after = await createIdentityTestApp(engine, { ENCRYPTION_KEYS: `${k2},${k1}`, ...db }, { storage });
+      try {
+        const login = await after.app.inject({
+          method: 'POST',
+          url: '/api/auth/login',
+          payload: { email, password: GOOD_PASSWORD },
+        });
+        const auth = { authorization: `Bearer ${login.json().accessToken}` };
+        const me = await after.app.inject({ method: 'GET', url: '/api/users/me', headers: auth });
+        assert.equal(me.statusCode, 200, me.body);
+        assert.deepEqual(me.json().card.allergies, CARD.allergies);
+        const keyIds = async () =>
+          new Set(
+            Object.values((await storage.medicalCards.findOne({ userId }))!.data).map((e) => String(e).split('.')[1]),
+          );
+        assert.deepEqual(await keyIds(), new Set(['k1']));
+        await after.app.inject({ method: 'PATCH', url: '/api/users/me', headers: auth, payload: { notes: 'rotated' } });
+        assert.deepEqual(await keyIds(), new Set(['k2']), 'the whole card is re-encrypted with the new key');
+        assert.equal(
+          (await after.app.inject({ method: 'GET', url: '/api/users/me', headers: auth })).json().card.name,
+          CARD.name,
+        );
+      } finally {
+        await after.close();
+        await storage.close();
+      }
     });
   });
 }
