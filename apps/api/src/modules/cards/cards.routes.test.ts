@@ -475,7 +475,7 @@ for (const engine of testEngines) {
           ? { mongodbUri: mongoTestUri!, mongodbDb: mongoDb, dataDir: mkdtempSync(join(tmpdir(), 'medichat-rot-')) }
           : { dataDir: mkdtempSync(join(tmpdir(), 'medichat-rot-')) },
       );
-      const db = engine === 'mongodb' ? { MONGODB_DB: mongoDb } : {};
+      const db: Record<string, string> = engine === 'mongodb' ? { MONGODB_DB: mongoDb } : {};
       const before = await createIdentityTestApp(engine, { ENCRYPTION_KEYS: k1, ...db }, { storage });
       const email = uniqueEmail('rot');
       let userId: string;
