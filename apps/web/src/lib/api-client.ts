@@ -6,6 +6,7 @@
  * `NetworkError` when no response arrived at all.
  */
 import {
+  GUEST_TOKEN_HEADER,
   PROBLEM_CONTENT_TYPE,
   ProblemType,
   problemSchema,
@@ -13,7 +14,7 @@ import {
   type ProblemTypeId,
 } from '@medichat/shared';
 import type { z } from 'zod';
-import { getAccessToken } from './auth-store';
+import { getAccessToken, getGuestToken, setGuestToken } from './auth-store';
 
 /** Problem types the client itself can raise, beside the API's own. */
 export const ClientProblemType = {
@@ -86,6 +87,16 @@ export interface ApiClientOptions {
   baseUrl?: string;
   /** Where the bearer token comes from; the in-memory auth store by default. */
   getToken?: () => string | null;
+  /** A guest session's token, sent when there is no access token (none by default). */
+  getGuestToken?: () => string | null;
+  /** Called with the guest token an API route created on the fly (`x-guest-token`). */
+  onGuestToken?: (token: string) => void;
+  /**
+   * Called when a request that carried the access token got a 401: refresh the session and return
+   * the new access token (the request is then retried once), or null to give up. Concurrent 401s
+   * should share one refresh: the handler is expected to be single-flight.
+   */
+  onUnauthorized?: () => Promise<string | null>;
   fetch?: typeof fetch;
 }
 
@@ -174,6 +185,7 @@ function isRawBody(body: unknown): body is NonNullable<RequestInit['body']> {
 export function createApiClient(options: ApiClientOptions = {}) {
   const baseUrl = options.baseUrl ?? '';
   const getToken = options.getToken ?? getAccessToken;
+  const getGuest = options.getGuestToken ?? (() => null);
   const doFetch = options.fetch ?? ((input: Parameters<typeof fetch>[0], init?: RequestInit) => fetch(input, init));
 
   async function request<T = unknown>(
@@ -192,29 +204,45 @@ export function createApiClient(options: ApiClientOptions = {}) {
         body = JSON.stringify(opts.body);
       }
     }
-    const token = getToken();
+    const accessToken = getToken();
+    const token = accessToken ?? getGuest();
     if (token) headers.set('authorization', `Bearer ${token}`);
     for (const [key, value] of Object.entries(opts.headers ?? {})) headers.set(key, value);
+    const sentAccessToken = accessToken !== null && headers.get('authorization') === `Bearer ${accessToken}`;
 
-    let response: Response;
-    try {
-      response = await doFetch(buildUrl(baseUrl, path, opts.query), {
-        method,
-        headers,
-        body,
-        credentials: 'include',
-        signal: opts.signal,
-      });
-    } catch (cause) {
-      const aborted = cause instanceof DOMException && cause.name === 'AbortError';
-      throw new NetworkError(
-        aborted ? 'The request was cancelled.' : 'Could not reach Medichat. Check your connection.',
-        {
-          cause,
-          aborted,
-        },
-      );
+    const send = async (): Promise<Response> => {
+      try {
+        return await doFetch(buildUrl(baseUrl, path, opts.query), {
+          method,
+          headers,
+          body,
+          credentials: 'include',
+          signal: opts.signal,
+        });
+      } catch (cause) {
+        const aborted = cause instanceof DOMException && cause.name === 'AbortError';
+        throw new NetworkError(
+          aborted ? 'The request was cancelled.' : 'Could not reach Medichat. Check your connection.',
+          {
+            cause,
+            aborted,
+          },
+        );
+      }
+    };
+
+    let response = await send();
+    if (response.status === 401 && sentAccessToken && options.onUnauthorized) {
+      // The access token expired (or was revoked): refresh once, retry once with the new token.
+      const fresh = await options.onUnauthorized();
+      if (fresh) {
+        headers.set('authorization', `Bearer ${fresh}`);
+        response = await send();
+      }
     }
+
+    const guestToken = response.headers.get(GUEST_TOKEN_HEADER);
+    if (guestToken && options.onGuestToken) options.onGuestToken(guestToken);
 
     if (!response.ok) throw await toApiError(response);
     if (response.status === 204 || response.status === 205) return undefined as T;
@@ -256,5 +284,19 @@ export function createApiClient(options: ApiClientOptions = {}) {
 
 export type ApiClient = ReturnType<typeof createApiClient>;
 
-/** The app's client: same origin, token from the auth store. */
-export const api = createApiClient();
+let unauthorizedHandler: (() => Promise<string | null>) | null = null;
+
+/** Installs the session refresher the app's client calls on a 401 (see lib/session.ts). */
+export function setUnauthorizedHandler(handler: (() => Promise<string | null>) | null): void {
+  unauthorizedHandler = handler;
+}
+
+/**
+ * The app's client: same origin, the access token from the auth store (or the guest token when
+ * signed out), one refresh-and-retry on a 401.
+ */
+export const api = createApiClient({
+  getGuestToken,
+  onGuestToken: (token) => setGuestToken(token),
+  onUnauthorized: () => (unauthorizedHandler ? unauthorizedHandler() : Promise.resolve(null)),
+});

@@ -1,10 +1,11 @@
 import { useEffect, useId, useState } from 'react';
 import { Link, NavLink, useLocation } from 'react-router';
 import { env } from '@/config/env';
+import { useSession } from '@/lib/auth-store';
 import { cn } from '@/lib/cn';
-import { ButtonLink } from '@/components/ui/button';
 import { CloseIcon, MenuIcon } from '@/components/ui/icons';
 import { LogoMark } from '@/components/ui/logo';
+import { AccountMenu } from './account-menu';
 import { ThemeToggle } from './theme-toggle';
 
 /** `section`: the path prefix that marks the item current (the admin item covers every /admin page). */
@@ -45,6 +46,7 @@ export function SiteHeader() {
   const [menuOpen, setMenuOpen] = useState(false);
   const menuId = useId();
   const location = useLocation();
+  const { user } = useSession();
 
   // Close the mobile menu after navigating, and on Escape.
   useEffect(() => setMenuOpen(false), [location.pathname]);
@@ -76,9 +78,7 @@ export function SiteHeader() {
 
         <div className="ml-auto flex items-center gap-1 sm:gap-2">
           <ThemeToggle />
-          <ButtonLink to="/login" variant="secondary" className="hidden sm:inline-flex">
-            Sign in
-          </ButtonLink>
+          <AccountMenu />
           <button
             type="button"
             className="inline-flex min-h-11 min-w-11 items-center justify-center rounded-lg text-slate-700 hover:bg-slate-200/70 lg:hidden dark:text-slate-200 dark:hover:bg-slate-800"
@@ -101,9 +101,13 @@ export function SiteHeader() {
         <ul className="flex flex-col gap-1">
           <NavItems pathname={location.pathname} />
           <li className="sm:hidden">
-            <NavLink to="/login" className={linkClass}>
-              Sign in
-            </NavLink>
+            {user ? (
+              <AccountMenu layout="menu" />
+            ) : (
+              <NavLink to="/login" className={linkClass}>
+                Sign in
+              </NavLink>
+            )}
           </li>
         </ul>
       </nav>

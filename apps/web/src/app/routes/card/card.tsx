@@ -1,11 +1,27 @@
+import { useSearchParams } from 'react-router';
 import { PageContainer } from '@/components/layouts/root-layout';
-import { ButtonLink } from '@/components/ui/button';
+import { Button, ButtonLink } from '@/components/ui/button';
 import { DocumentTitle } from '@/components/ui/document-title';
 import { PrinterIcon } from '@/components/ui/icons';
 import { PageHeader } from '@/components/ui/page-header';
-import { CardPlaceholder, CardSections } from '@/features/medical-card/components/card-sections';
+import { PinSettings } from '@/features/auth/components/pin-settings';
+import { RequireSignIn } from '@/features/auth/components/require-sign-in';
+import { useDownloadFhir } from '@/features/medical-card/api/export-fhir';
+import { CardOverview } from '@/features/medical-card/components/card-overview';
+import { useSession } from '@/lib/auth-store';
+
+function FhirButton() {
+  const download = useDownloadFhir();
+  return (
+    <Button variant="secondary" onClick={() => download.mutate()} disabled={download.isPending}>
+      {download.isPending ? 'Preparing…' : 'Download (FHIR)'}
+    </Button>
+  );
+}
 
 export function Component() {
+  const [params] = useSearchParams();
+  const { status } = useSession();
   return (
     <PageContainer>
       <DocumentTitle title="Medical card" />
@@ -13,21 +29,20 @@ export function Component() {
         title="Medical card"
         description="The facts a doctor or a responder needs, in one place, with a QR code you can print."
         actions={
-          <ButtonLink to="/card/print" variant="secondary">
-            <PrinterIcon />
-            Print QR card
-          </ButtonLink>
+          status === 'signed-in' ? (
+            <>
+              <FhirButton />
+              <ButtonLink to="/card/print">
+                <PrinterIcon />
+                Print QR card
+              </ButtonLink>
+            </>
+          ) : undefined
         }
       />
-      <div className="space-y-10">
-        <CardPlaceholder />
-        <section aria-labelledby="card-sections-title">
-          <h2 id="card-sections-title" className="mb-4 text-xl font-bold">
-            What your card holds
-          </h2>
-          <CardSections />
-        </section>
-      </div>
+      <RequireSignIn what="your medical card">
+        <CardOverview pinSettings={<PinSettings />} welcome={params.get('welcome') === '1'} />
+      </RequireSignIn>
     </PageContainer>
   );
 }

@@ -1,5 +1,5 @@
 import { Link } from 'react-router';
-import { ArrowRightIcon, CameraIcon, KeyIcon, LockIcon } from '@/components/ui/icons';
+import { ArrowRightIcon, CameraIcon, KeyIcon } from '@/components/ui/icons';
 
 const OPTIONS = [
   {
@@ -17,13 +17,14 @@ const OPTIONS = [
 ] as const;
 
 /** Other ways in, besides email and password. */
-export function SignInOptions() {
+export function SignInOptions({ redirectTo }: { redirectTo?: string }) {
+  const search = redirectTo ? `?redirect=${encodeURIComponent(redirectTo)}` : '';
   return (
     <ul className="grid gap-3">
       {OPTIONS.map(({ to, icon: Icon, title, text }) => (
         <li key={to}>
           <Link
-            to={to}
+            to={to + search}
             className="group flex min-h-11 items-center gap-4 rounded-xl border border-slate-200 bg-white p-4 no-underline hover:border-teal-600 hover:bg-teal-50/50 dark:border-slate-700 dark:bg-slate-900 dark:hover:border-teal-400 dark:hover:bg-slate-800"
           >
             <span className="flex size-10 shrink-0 items-center justify-center rounded-full bg-teal-50 text-teal-800 dark:bg-teal-950 dark:text-teal-200">
@@ -38,18 +39,5 @@ export function SignInOptions() {
         </li>
       ))}
     </ul>
-  );
-}
-
-/** Placeholder for the email + password form. */
-export function PasswordSignInPlaceholder() {
-  return (
-    <div className="flex items-start gap-3 rounded-xl border border-dashed border-slate-300 bg-slate-50 p-4 text-sm dark:border-slate-700 dark:bg-slate-950/40">
-      <LockIcon className="mt-0.5 size-5 shrink-0 text-slate-600 dark:text-slate-400" />
-      <div>
-        <p className="font-medium text-slate-900 dark:text-slate-100">Email and password sign-in</p>
-        <p className="text-slate-600 dark:text-slate-400">Coming soon: accounts are being built.</p>
-      </div>
-    </div>
   );
 }

@@ -1,0 +1,14 @@
+import { useMutation } from '@tanstack/react-query';
+import { pinLoginSchema, sessionSchema, type PinLoginInput, type Session } from '@medichat/shared';
+import { signInClient, startSession } from '@/lib/session';
+
+/** `POST /api/auth/pin-login`: user id and PIN. 401 when either is wrong, 423 while locked. */
+export { pinLoginSchema };
+
+export function pinLogin(input: PinLoginInput): Promise<Session> {
+  return signInClient.post('/api/auth/pin-login', input, {}, sessionSchema);
+}
+
+export function usePinLogin() {
+  return useMutation({ mutationFn: pinLogin, onSuccess: (session) => startSession(session) });
+}

@@ -1,0 +1,147 @@
+import { useRef, useState, type FormEvent } from 'react';
+import { Button } from '@/components/ui/button';
+import { FormAlert, TextField } from '@/components/ui/form';
+import { ApiError } from '@/lib/api-client';
+import { useSession } from '@/lib/auth-store';
+import {
+  describeError,
+  fieldErrorsFromApi,
+  fieldErrorsFromZod,
+  focusFirstError,
+  sentence,
+  type FieldErrors,
+} from '@/lib/form';
+import { setPinSchema, useSetPin } from '../api/set-pin';
+
+/**
+ * Set or change the sign-in PIN (asks for the password again), and the user id that PIN sign-in
+ * needs on another device. With a PIN set, QR sign-in asks for it too.
+ */
+export function PinSettings() {
+  const { user } = useSession();
+  const formRef = useRef<HTMLFormElement>(null);
+  const [pin, setPin] = useState('');
+  const [confirm, setConfirm] = useState('');
+  const [password, setPassword] = useState('');
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const [done, setDone] = useState(false);
+  const [copied, setCopied] = useState(false);
+  const mutation = useSetPin();
+  if (!user) return null;
+
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    setFormError(null);
+    setDone(false);
+    const parsed = setPinSchema.safeParse({ pin, password });
+    const fields: FieldErrors = parsed.success ? {} : fieldErrorsFromZod(parsed.error);
+    if (!password) fields.password = 'Enter your password';
+    if (!fields.pin && confirm !== pin) fields.confirm = 'The two PINs are not the same';
+    setErrors(fields);
+    if (!parsed.success || Object.keys(fields).length) {
+      focusFirstError(formRef.current);
+      return;
+    }
+    mutation.mutate(parsed.data, {
+      onSuccess: () => {
+        setPin('');
+        setConfirm('');
+        setPassword('');
+        setDone(true);
+      },
+      onError: (error) => {
+        if (error instanceof ApiError && error.type === 'invalid_credentials') {
+          setErrors({ password: 'That password is not right' });
+        } else {
+          const fromApi = fieldErrorsFromApi(error);
+          setErrors(fromApi);
+          if (!Object.keys(fromApi).length) setFormError(describeError(error));
+        }
+        focusFirstError(formRef.current);
+      },
+    });
+  };
+
+  const err = (key: string) => (errors[key] ? sentence(errors[key]) : undefined);
+
+  return (
+    <div className="space-y-5">
+      <div>
+        <p className="text-sm font-semibold">Your user id</p>
+        <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
+          PIN sign-in on a new device asks for it. This device remembers it for you.
+        </p>
+        <div className="mt-2 flex flex-wrap items-center gap-2">
+          <code className="rounded-md bg-slate-100 px-2 py-1 text-sm break-all dark:bg-slate-800" data-testid="user-id">
+            {user.id}
+          </code>
+          <Button
+            variant="ghost"
+            onClick={() =>
+              void navigator.clipboard
+                ?.writeText(user.id)
+                .then(() => setCopied(true))
+                .catch(() => setCopied(false))
+            }
+          >
+            Copy
+          </Button>
+          <span role="status" className="text-sm text-teal-800 dark:text-teal-300">
+            {copied ? 'Copied.' : ''}
+          </span>
+        </div>
+      </div>
+      <form ref={formRef} noValidate onSubmit={onSubmit} className="space-y-4" aria-labelledby="pin-form-title">
+        <h3 id="pin-form-title" className="font-semibold">
+          {user.hasPin ? 'Change your PIN' : 'Choose a PIN'}
+        </h3>
+        <p className="text-sm text-slate-700 dark:text-slate-300">
+          {user.hasPin
+            ? 'A PIN is set. QR sign-in asks for it too, so a lost card cannot sign anyone in.'
+            : 'A PIN lets you sign in quickly on this device, and protects QR sign-in with your printed card.'}
+        </p>
+        <FormAlert>{formError}</FormAlert>
+        {done ? <FormAlert tone="info">Your PIN is set.</FormAlert> : null}
+        <div className="grid gap-4 sm:grid-cols-2">
+          <TextField
+            id="pin-new"
+            label="New PIN"
+            hint="4 to 8 digits."
+            type="password"
+            inputMode="numeric"
+            autoComplete="off"
+            maxLength={8}
+            value={pin}
+            onValueChange={(v) => setPin(v.replace(/\D/g, ''))}
+            error={err('pin')}
+          />
+          <TextField
+            id="pin-confirm"
+            label="New PIN again"
+            type="password"
+            inputMode="numeric"
+            autoComplete="off"
+            maxLength={8}
+            value={confirm}
+            onValueChange={(v) => setConfirm(v.replace(/\D/g, ''))}
+            error={err('confirm')}
+          />
+        </div>
+        <TextField
+          id="pin-password"
+          label="Your password"
+          hint="To confirm it is you."
+          type="password"
+          autoComplete="current-password"
+          value={password}
+          onValueChange={setPassword}
+          error={err('password')}
+        />
+        <Button type="submit" disabled={mutation.isPending}>
+          {mutation.isPending ? 'Saving…' : user.hasPin ? 'Change PIN' : 'Set PIN'}
+        </Button>
+      </form>
+    </div>
+  );
+}

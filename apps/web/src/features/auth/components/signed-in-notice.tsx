@@ -1,0 +1,29 @@
+import { useState } from 'react';
+import { Button, ButtonLink } from '@/components/ui/button';
+import { useSession } from '@/lib/auth-store';
+import { signOut } from '@/lib/session';
+
+/** On the sign-in and sign-up pages, for someone who is already signed in. */
+export function SignedInNotice({ continueTo }: { continueTo: string }) {
+  const { user } = useSession();
+  const [leaving, setLeaving] = useState(false);
+  if (!user) return null;
+  return (
+    <div className="mb-8 flex flex-wrap items-center gap-3 rounded-xl border border-teal-300 bg-teal-50 p-4 text-teal-950 dark:border-teal-800 dark:bg-teal-950/50 dark:text-teal-50">
+      <p className="flex-1">
+        You are signed in as <strong>{user.displayName}</strong>.
+      </p>
+      <ButtonLink to={continueTo}>Continue</ButtonLink>
+      <Button
+        variant="secondary"
+        disabled={leaving}
+        onClick={() => {
+          setLeaving(true);
+          void signOut().finally(() => setLeaving(false));
+        }}
+      >
+        Sign out
+      </Button>
+    </div>
+  );
+}

@@ -1,0 +1,72 @@
+/**
+ * Form helpers shared by every form: field errors keyed by dotted path (`allergies.0.substance`),
+ * from a Zod error (client-side validation with the shared schemas) or from the API's problem
+ * (`errors[].path` is `body.<field>…`), and moving focus to the first field in error.
+ */
+import type { z } from 'zod';
+import { ApiError } from './api-client';
+
+export type FieldErrors = Record<string, string>;
+
+/** The first message for each path of a Zod error. */
+export function fieldErrorsFromZod(error: z.ZodError): FieldErrors {
+  const out: FieldErrors = {};
+  for (const issue of error.issues) {
+    const key = issue.path.map(String).join('.') || '_form';
+    out[key] ??= issue.message;
+  }
+  return out;
+}
+
+/** The API's field errors (request body paths), without the `body.` prefix. */
+export function fieldErrorsFromApi(error: unknown): FieldErrors {
+  const out: FieldErrors = {};
+  if (!(error instanceof ApiError)) return out;
+  for (const issue of error.errors) {
+    const key = issue.path.replace(/^body\.?/, '') || '_form';
+    out[key] ??= issue.message;
+  }
+  return out;
+}
+
+/** Sentence case for a schema message shown under a field ("must be 4 to 8 digits" → "Must be…"). */
+export function sentence(message: string): string {
+  const m = message.trim();
+  return m ? m[0]!.toUpperCase() + m.slice(1) : m;
+}
+
+/** A readable message for any failure of a request, for a form-level alert. */
+export function describeError(error: unknown, fallback = 'Something went wrong. Please try again.'): string {
+  if (error instanceof ApiError) {
+    if (error.type === 'rate_limited') {
+      return error.retryAfter
+        ? `Too many attempts. Try again in ${formatWait(error.retryAfter)}.`
+        : 'Too many attempts. Wait a minute and try again.';
+    }
+    if (error.status >= 500) return 'The server could not do that just now. Please try again in a moment.';
+    return error.detail ?? error.title ?? fallback;
+  }
+  if (error instanceof Error && error.name === 'NetworkError') return error.message;
+  return fallback;
+}
+
+/** "45 seconds", "3 minutes", "2 hours". */
+export function formatWait(seconds: number): string {
+  if (seconds < 90) return `${Math.max(1, Math.round(seconds))} seconds`;
+  if (seconds < 90 * 60) return `${Math.round(seconds / 60)} minutes`;
+  return `${Math.round(seconds / 3600)} hours`;
+}
+
+/**
+ * Moves focus to the first invalid field inside `container` (DOM order), after React has rendered
+ * the errors. Falls back to the element with `data-form-alert` (a summary) when no field is marked.
+ */
+export function focusFirstError(container: HTMLElement | null): void {
+  if (!container) return;
+  requestAnimationFrame(() => {
+    const target =
+      container.querySelector<HTMLElement>('[aria-invalid="true"]') ??
+      container.querySelector<HTMLElement>('[data-form-alert]');
+    target?.focus();
+  });
+}
