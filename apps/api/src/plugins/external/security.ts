@@ -79,7 +79,7 @@ export default fp(
       origin: config.corsOrigins.length ? config.corsOrigins : false,
       credentials: true,
       methods: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'],
-      exposedHeaders: ['x-request-id', 'retry-after'],
+      exposedHeaders: ['x-request-id', 'retry-after', 'x-guest-token'],
     });
 
     const redis = config.redisUrl
