@@ -2,23 +2,34 @@ import { PageContainer } from '@/components/layouts/root-layout';
 import { ButtonLink } from '@/components/ui/button';
 import { DocumentTitle } from '@/components/ui/document-title';
 import { PageHeader } from '@/components/ui/page-header';
+import { useSession } from '@/lib/auth-store';
 import { ChatPane } from '@/features/chat/components/chat-pane';
+import { ModelSelect } from '@/features/models/components/model-select';
 
+/** The chat page: a guest chat for visitors (kept on this device, works offline), everyone's chats once signed in. */
 export function Component() {
+  const session = useSession();
+  const signedIn = session.status === 'signed-in';
   return (
     <PageContainer>
-      <DocumentTitle title="Guest chat" />
+      <DocumentTitle title={signedIn ? 'Chat' : 'Guest chat'} />
       <PageHeader
-        eyebrow="No account needed"
-        title="Guest chat"
-        description="Ask the assistant anything about your health. Your guest chat is kept on this device."
+        eyebrow={signedIn ? undefined : 'No account needed'}
+        title={signedIn ? 'Chat' : 'Guest chat'}
+        description={
+          signedIn
+            ? 'Ask the assistant about symptoms, medicines or test results. Replies appear as they are written.'
+            : 'Ask the assistant anything about your health. Your guest chat is kept on this device and works offline.'
+        }
         actions={
-          <ButtonLink to="/register" variant="secondary">
-            Create an account to keep it
-          </ButtonLink>
+          signedIn ? undefined : (
+            <ButtonLink to="/register" variant="secondary">
+              Create an account to keep it
+            </ButtonLink>
+          )
         }
       />
-      <ChatPane className="min-h-[32rem] lg:min-h-[36rem]" />
+      <ChatPane layout="page" toolbar={<ModelSelect />} />
     </PageContainer>
   );
 }

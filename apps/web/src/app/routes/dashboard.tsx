@@ -3,6 +3,7 @@ import { DocumentTitle } from '@/components/ui/document-title';
 import { PageHeader } from '@/components/ui/page-header';
 import { CallPanel } from '@/features/calls/components/call-panel';
 import { ChatPane } from '@/features/chat/components/chat-pane';
+import { ModelSelect } from '@/features/models/components/model-select';
 import { NewsCard } from '@/features/news/components/news-card';
 
 /**
@@ -18,7 +19,7 @@ export function Component() {
         description="Your conversation, voice consultations and health news in one place."
       />
       <div className="grid gap-6 lg:grid-cols-[minmax(0,18rem)_minmax(0,1fr)_minmax(0,18rem)]">
-        <ChatPane className="lg:order-2 lg:min-h-[36rem]" />
+        <ChatPane layout="pane" toolbar={<ModelSelect />} className="lg:order-2 lg:min-h-[36rem]" />
         <CallPanel className="lg:order-1" />
         <NewsCard className="lg:order-3" />
       </div>

@@ -1,38 +1,171 @@
-import { Panel } from '@/components/ui/panel';
-import { ComingSoon } from '@/components/ui/coming-soon';
+import { useCallback, useEffect, useId, useMemo, useState, type ReactNode } from 'react';
+import { useSearchParams } from 'react-router';
+import { useQueryClient } from '@tanstack/react-query';
+import { Button } from '@/components/ui/button';
 import { EmergencyNotice } from '@/components/ui/emergency-notice';
 import { ChatIcon } from '@/components/ui/icons';
+import { Panel } from '@/components/ui/panel';
 import { cn } from '@/lib/cn';
+import { chatKeys } from '../api/keys';
+import { useChatList } from '../hooks/use-chat-list';
+import { useOnline } from '@/hooks/use-online';
+import { useChatIdentity } from '../lib/chat-identity';
+import { newClientId } from '../lib/chat-session';
+import { registerOfflineShell } from '../lib/offline-shell';
+import { ChatList, chatTitle } from './chat-list';
+import { ChatWindow } from './chat-window';
 
 interface ChatPaneProps {
   className?: string;
   /** The pane's heading; the guest page and the dashboard word it differently. */
   title?: string;
+  /** `page`: the chat list beside the conversation on wide screens; `pane`: behind a "Chats" button. */
+  layout?: 'page' | 'pane';
+  /** Extra controls for the pane's header (the model picker, from the app layer). */
+  toolbar?: ReactNode;
 }
 
+const LAST_CHAT_KEY = 'medichat-last-chat';
+
+function lastChat(owner: string): string | null {
+  try {
+    return localStorage.getItem(`${LAST_CHAT_KEY}:${owner}`);
+  } catch {
+    return null;
+  }
+}
+
+function rememberChat(owner: string, chatId: string): void {
+  try {
+    localStorage.setItem(`${LAST_CHAT_KEY}:${owner}`, chatId);
+  } catch {
+    // Not remembered: the next visit opens a new chat.
+  }
+}
+
+const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+
 /**
- * Where the conversation will live: messages, streamed replies, the composer and voice input.
- * For now an honest placeholder with the final frame (history area, then the composer's slot).
+ * The chat: list of chats, the open conversation, new chat. The open chat is in the URL
+ * (`?chat=<id>`), so a reload or a shared tab shows the same one; without it, the last one opened
+ * on this device. A new chat gets a client-made id at once and exists on the server from its first
+ * message on (offline too: it is created when the connection comes back).
  */
-export function ChatPane({ className, title = 'Conversation' }: ChatPaneProps) {
+export function ChatPane({ className, title = 'Conversation', layout = 'page', toolbar }: ChatPaneProps) {
+  const identity = useChatIdentity();
+  const online = useOnline();
+  const queryClient = useQueryClient();
+  const [params, setParams] = useSearchParams();
+  const [draftId, setDraftId] = useState(newClientId);
+  const [listOpen, setListOpen] = useState(false);
+  const listId = useId();
+  const { owner } = identity;
+
+  useEffect(() => registerOfflineShell(), []);
+
+  const param = params.get('chat');
+  const selectedId = useMemo(() => {
+    if (param && ID_PATTERN.test(param)) return param;
+    return lastChat(owner) ?? draftId;
+  }, [param, owner, draftId]);
+
+  useEffect(() => {
+    rememberChat(owner, selectedId);
+  }, [owner, selectedId]);
+
+  const list = useChatList(owner, identity.ready && identity.hasToken, online);
+  const select = useCallback(
+    (chatId: string) => {
+      setParams(
+        (p) => {
+          const next = new URLSearchParams(p);
+          next.set('chat', chatId);
+          return next;
+        },
+        { replace: true },
+      );
+      setListOpen(false);
+    },
+    [setParams],
+  );
+
+  const newChat = useCallback(() => {
+    const id = newClientId();
+    setDraftId(id);
+    select(id);
+  }, [select]);
+
+  const onChatChanged = useCallback(() => {
+    void queryClient.invalidateQueries({ queryKey: chatKeys.all });
+  }, [queryClient]);
+
+  const current = list.items.find((c) => c.id === selectedId);
+  const showSidebar = layout === 'page';
+
+  const listView = (
+    <ChatList
+      list={list}
+      selectedId={selectedId}
+      onSelect={select}
+      onDeleted={(id) => {
+        if (id === selectedId) newChat();
+      }}
+      className="max-h-72 lg:max-h-none"
+    />
+  );
+
   return (
     <Panel
       title={title}
       icon={<ChatIcon />}
       className={cn('min-h-[28rem]', className)}
       bodyClassName="flex flex-col gap-4"
+      actions={
+        <div className="flex flex-wrap items-center justify-end gap-2">
+          {toolbar}
+          <Button variant="secondary" className="min-h-10 px-3 py-1.5" onClick={newChat}>
+            New chat
+          </Button>
+        </div>
+      }
     >
-      <ComingSoon
-        className="flex-1"
-        icon={<ChatIcon className="size-6" />}
-        title="Your conversation with the assistant will appear here."
-        status="Coming soon: text chat with replies streamed as they are written, then voice."
-      >
-        <p>
-          Ask about symptoms, medicines or test results in your own words. Guest chats are kept on this device and work
-          offline; they sync when you are back online.
-        </p>
-      </ComingSoon>
+      <div className={cn('grid min-h-0 flex-1 gap-4', showSidebar && 'lg:grid-cols-[15rem_minmax(0,1fr)]')}>
+        <div
+          className={cn('min-w-0', showSidebar && 'lg:border-r lg:border-slate-200 lg:pr-4 lg:dark:border-slate-800')}
+        >
+          <div className={cn(showSidebar && 'lg:hidden')}>
+            <Button
+              variant="ghost"
+              className="min-h-10 w-full justify-between px-3 py-1.5"
+              aria-expanded={listOpen}
+              aria-controls={listId}
+              onClick={() => setListOpen((o) => !o)}
+            >
+              <span className="truncate">{current ? chatTitle(current) : 'New chat'}</span>
+              <span className="text-sm font-normal text-slate-600 dark:text-slate-400">
+                {listOpen ? 'Hide chats' : `Your chats (${list.items.length})`}
+              </span>
+            </Button>
+            <div id={listId} hidden={!listOpen} className="mt-2">
+              {listOpen ? listView : null}
+            </div>
+          </div>
+          {showSidebar ? <div className="hidden lg:block">{listView}</div> : null}
+        </div>
+        {identity.ready ? (
+          <ChatWindow
+            key={`${owner}:${selectedId}`}
+            chatId={selectedId}
+            owner={owner}
+            knownOnServer={list.serverIds.has(selectedId)}
+            onChatChanged={onChatChanged}
+            onNewChat={newChat}
+            className="h-[min(40rem,70vh)] min-h-[24rem] min-w-0"
+          />
+        ) : (
+          <p className="py-10 text-center text-slate-700 dark:text-slate-300">Checking your session…</p>
+        )}
+      </div>
       <EmergencyNotice compact />
     </Panel>
   );

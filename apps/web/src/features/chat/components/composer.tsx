@@ -1,0 +1,79 @@
+import { useId, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { MESSAGE_MAX_CHARS } from '@medichat/shared';
+import { Button } from '@/components/ui/button';
+import { controlClasses } from '@/components/ui/form';
+import { cn } from '@/lib/cn';
+
+interface ComposerProps {
+  onSend: (text: string) => void;
+  /** A reply is being generated: offer to stop it. */
+  onStop?: () => void;
+  disabled?: boolean;
+  hint?: string;
+}
+
+/** Enter sends, Shift+Enter starts a new line (and Enter while composing with an IME does neither). */
+export function Composer({ onSend, onStop, disabled = false, hint }: ComposerProps) {
+  const [text, setText] = useState('');
+  const id = useId();
+  const hintId = `${id}-hint`;
+  const tooLong = text.length > MESSAGE_MAX_CHARS;
+  const canSend = !disabled && text.trim().length > 0 && !tooLong;
+
+  const submit = () => {
+    if (!canSend) return;
+    onSend(text);
+    setText('');
+  };
+
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    submit();
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
+      event.preventDefault();
+      submit();
+    }
+  };
+
+  return (
+    <form onSubmit={onSubmit} className="border-t border-slate-200 pt-3 dark:border-slate-800">
+      <label htmlFor={id} className="sr-only">
+        Message to the assistant
+      </label>
+      <div className="flex items-end gap-2">
+        <textarea
+          id={id}
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          onKeyDown={onKeyDown}
+          rows={2}
+          disabled={disabled}
+          aria-describedby={hintId}
+          aria-invalid={tooLong || undefined}
+          placeholder="Describe what is going on…"
+          className={cn(
+            controlClasses,
+            'max-h-48 min-h-12 flex-1 resize-y',
+            tooLong ? 'border-red-700 dark:border-red-400' : 'border-slate-500 dark:border-slate-400',
+          )}
+        />
+        {onStop ? (
+          <Button variant="danger" onClick={onStop}>
+            Stop
+          </Button>
+        ) : null}
+        <Button type="submit" disabled={!canSend}>
+          Send
+        </Button>
+      </div>
+      <p id={hintId} className="mt-1.5 text-xs text-slate-600 dark:text-slate-400">
+        {tooLong
+          ? `Too long: ${text.length} of ${MESSAGE_MAX_CHARS} characters.`
+          : (hint ?? 'Enter to send, Shift+Enter for a new line.')}
+      </p>
+    </form>
+  );
+}

@@ -1,0 +1,65 @@
+import { useId } from 'react';
+import { useOnline } from '@/hooks/use-online';
+import { getGuestToken, useSession } from '@/lib/auth-store';
+import { cn } from '@/lib/cn';
+import { useModels } from '../api/get-models';
+import { useSelectModel } from '../api/select-model';
+
+/**
+ * Which model answers. Signed-in people choose from the available models (the choice applies to
+ * their next message; replies in flight finish on the model they started with). Guests always get
+ * the default, so for them this only names it. A model's first use shows its load progress in the
+ * chat itself.
+ */
+export function ModelSelect({ className }: { className?: string }) {
+  const session = useSession();
+  const id = useId();
+  const signedIn = session.status === 'signed-in';
+  const owner = signedIn && session.user ? `user:${session.user.id}` : 'guest';
+  const hasToken = Boolean(session.accessToken ?? getGuestToken());
+  const online = useOnline();
+  const models = useModels(owner, online && session.status !== 'unknown' && hasToken);
+  const select = useSelectModel();
+
+  const data = models.data;
+  if (!data || data.items.length === 0) return null;
+  const defaultModel = data.items.find((m) => m.id === data.defaultModelId);
+  const selected = select.isPending ? (select.variables ?? '') : (data.selectedModelId ?? '');
+
+  if (!signedIn) {
+    return defaultModel ? (
+      <p className={cn('text-sm text-slate-700 dark:text-slate-300', className)}>
+        Model: <span className="font-semibold text-slate-900 dark:text-slate-100">{defaultModel.name}</span>
+      </p>
+    ) : null;
+  }
+
+  return (
+    <div className={cn('flex items-center gap-2', className)}>
+      <label htmlFor={id} className="text-sm font-semibold text-slate-900 dark:text-slate-100">
+        Model
+      </label>
+      <select
+        id={id}
+        value={selected}
+        disabled={select.isPending}
+        onChange={(e) => select.mutate(e.target.value === '' ? null : e.target.value)}
+        aria-describedby={select.error ? `${id}-error` : undefined}
+        className="min-h-10 rounded-lg border border-slate-500 bg-white px-2 py-1.5 text-sm text-slate-900 dark:border-slate-400 dark:bg-slate-950 dark:text-slate-100"
+      >
+        <option value="">Default{defaultModel ? ` (${defaultModel.name})` : ''}</option>
+        {data.items.map((m) => (
+          <option key={m.id} value={m.id}>
+            {m.name}
+            {m.kind === 'fine-tuned' ? ' (fine-tuned)' : ''}
+          </option>
+        ))}
+      </select>
+      {select.error ? (
+        <span id={`${id}-error`} role="alert" className="text-sm text-red-800 dark:text-red-300">
+          {select.error.message}
+        </span>
+      ) : null}
+    </div>
+  );
+}

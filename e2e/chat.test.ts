@@ -1,0 +1,374 @@
+/**
+ * The chat in a real browser against the real API and a real (tiny) model.
+ * Run: node --conditions=development --import tsx --test e2e/chat.test.ts
+ * (needs `npm run build -w @medichat/shared && npm run build -w @medichat/web` first).
+ *
+ * The model is the project's tiny GGUF (random weights, so its words are meaningless): these tests
+ * assert plumbing — tokens arrive progressively, replies are stored, offline messages sync exactly
+ * once, red flags raise the banner, Stop keeps the partial text — not what the model says.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
+import { chatListSchema, messagesPageSchema, type Message } from '@medichat/shared';
+import { ensureTinyGguf } from '../apps/api/src/engines/inference/tiny-model.test-helpers.js';
+import {
+  collectConsoleErrors,
+  formatViolations,
+  launchBrowser,
+  runAxe,
+  screenshot,
+  type BrowserSession,
+  type ConsoleProblem,
+} from './support/browser.js';
+import { assertWebBuilt, startServer, type TestServer } from './support/server.js';
+
+const ADMIN = { email: 'admin@example.com', password: 'correct-horse-battery-9' };
+const GUEST_TOKEN_KEY = 'medichat-guest-token';
+/** Replies long enough to watch them stream (and stop one), short enough for a fast suite. */
+const MAX_REPLY_TOKENS = 48;
+const REPLY_TIMEOUT = 90_000;
+
+let server: TestServer;
+let session: BrowserSession;
+
+async function api<T = unknown>(
+  method: string,
+  path: string,
+  body?: unknown,
+  token?: string,
+): Promise<{ status: number; body: T }> {
+  const res = await fetch(server.url + path, {
+    method,
+    headers: {
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
+}
+
+before(async () => {
+  assertWebBuilt();
+  server = await startServer({
+    ADMIN_EMAIL: ADMIN.email,
+    ADMIN_PASSWORD: ADMIN.password,
+    MAX_REPLY_TOKENS: String(MAX_REPLY_TOKENS),
+  });
+  session = await launchBrowser();
+  // The tiny model, registered as the default through the admin API.
+  const login = await api<{ accessToken: string }>('POST', '/api/auth/login', ADMIN);
+  assert.equal(login.status, 200, 'the bootstrap admin signs in');
+  const registered = await api(
+    'POST',
+    '/api/models',
+    { name: 'tiny-llama', engine: 'llama-cpp', path: await ensureTinyGguf(), isDefault: true },
+    login.body.accessToken,
+  );
+  assert.equal(registered.status, 201, `model registered: ${JSON.stringify(registered.body)}`);
+});
+
+after(async () => {
+  await session?.close();
+  await server?.close();
+});
+
+async function openPage(
+  options: BrowserContextOptions = {},
+): Promise<{ context: BrowserContext; page: Page; errors: ConsoleProblem[]; close: () => Promise<void> }> {
+  const context = await session.browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
+  const page = await context.newPage();
+  const errors = collectConsoleErrors(page);
+  return { context, page, errors, close: () => context.close() };
+}
+
+async function openChat(page: Page): Promise<void> {
+  await page.goto(server.url + '/chat', { waitUntil: 'load' });
+  await page.getByRole('heading', { level: 1 }).waitFor();
+  await composer(page).waitFor();
+}
+
+const composer = (page: Page) => page.getByRole('textbox', { name: 'Message to the assistant' });
+
+async function send(page: Page, text: string): Promise<void> {
+  await composer(page).fill(text);
+  await composer(page).press('Enter');
+}
+
+async function assertAccessible(page: Page, what: string): Promise<void> {
+  for (const tags of [undefined, ['best-practice']] as const) {
+    const violations = await runAxe(page, { tags });
+    assert.equal(
+      violations.length,
+      0,
+      `axe violations on ${what}${tags ? ' (best practices)' : ''}:\n${formatViolations(violations)}`,
+    );
+  }
+}
+
+const guestToken = (page: Page) => page.evaluate((key) => localStorage.getItem(key), GUEST_TOKEN_KEY);
+const openChatId = (page: Page) => page.locator('[data-chat-id][data-connection]').getAttribute('data-chat-id');
+
+async function serverMessages(chatId: string, token: string): Promise<Message[]> {
+  const res = await api('GET', `/api/chats/${chatId}/messages?limit=100`, undefined, token);
+  assert.equal(res.status, 200);
+  return messagesPageSchema.parse(res.body).items;
+}
+
+/** Records every distinct text the streaming reply shows, from now on (a string: tsx would rename functions). */
+async function watchStreaming(page: Page): Promise<void> {
+  await page.evaluate(`(() => {
+    const seen = [];
+    window.__streamed = seen;
+    new MutationObserver(() => {
+      const li = document.querySelector('li[data-role="assistant"][data-status="streaming"]');
+      const text = li && li.querySelector('.break-words') ? li.querySelector('.break-words').textContent : '';
+      if (text && seen[seen.length - 1] !== text) seen.push(text);
+    }).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+  })()`);
+}
+
+const streamed = (page: Page) => page.evaluate(() => (window as unknown as { __streamed: string[] }).__streamed);
+
+describe('chat', () => {
+  test('guest chat end to end: the reply streams in token by token and is stored', async () => {
+    const { page, errors, close } = await openPage({ colorScheme: 'light' });
+    try {
+      await openChat(page);
+      assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), 'Guest chat');
+      assert.equal(await guestToken(page), null, 'no guest session before the first message');
+      await assertAccessible(page, '/chat (empty, light)');
+
+      await watchStreaming(page);
+      await send(page, 'Hello! What can I take for a mild headache?');
+      const reply = page.locator('li[data-role="assistant"]').last();
+      await page.locator('li[data-role="user"][data-message-id]').first().waitFor({ timeout: REPLY_TIMEOUT });
+      await page.locator('li[data-role="assistant"][data-status="complete"]').waitFor({ timeout: REPLY_TIMEOUT });
+      const finalText = ((await reply.locator('.break-words').textContent()) ?? '').trim();
+      assert.ok(finalText.length > 0, 'the reply has text');
+
+      const states = await streamed(page);
+      assert.ok(states.length >= 2, `at least two intermediate states while streaming (saw ${states.length})`);
+      for (let i = 1; i < states.length; i++) {
+        assert.ok(states[i]!.length >= states[i - 1]!.length, 'the text only grows while streaming');
+      }
+      assert.ok(states[0]!.length < finalText.length, 'the first state was partial');
+      assert.match((await page.getByTestId('chat-announcer').textContent()) ?? '', /^Medichat replied: /);
+      assert.equal(
+        await composer(page).evaluate((el) => el === document.activeElement),
+        true,
+        'focus stays in the composer',
+      );
+
+      // Stored on the server, once.
+      const token = await guestToken(page);
+      assert.ok(token, 'the first send made a guest session');
+      const chatId = (await openChatId(page))!;
+      const stored = await serverMessages(chatId, token);
+      assert.deepEqual(
+        stored.map((m) => [m.role, m.status]),
+        [
+          ['user', 'complete'],
+          ['assistant', 'complete'],
+        ],
+      );
+      assert.equal(stored[1]!.model, 'tiny-llama');
+
+      // The chat list shows it, titled by its first message.
+      const list = page.getByRole('navigation', { name: 'Your chats' });
+      await list.getByRole('button', { name: /^Hello! What can I take/ }).waitFor();
+
+      await assertAccessible(page, '/chat (after a reply, light)');
+      await screenshot(page, 'chat-guest-reply-light');
+
+      // A reload shows the stored conversation.
+      await page.reload({ waitUntil: 'load' });
+      await page.locator('li[data-role="assistant"][data-status="complete"]').waitFor();
+      assert.equal(
+        ((await page.locator('li[data-role="assistant"] .break-words').last().textContent()) ?? '').trim(),
+        finalText,
+      );
+      assert.equal(await page.locator('li[data-role="user"]').count(), 1);
+      assert.deepEqual(errors, [], 'no console errors');
+    } finally {
+      await close();
+    }
+  });
+
+  test('offline: messages queue in IndexedDB, survive a reload, and sync exactly once', async () => {
+    const { context, page, errors, close } = await openPage({ colorScheme: 'light' });
+    try {
+      await openChat(page);
+      // The offline shell is in place (service worker with the app's assets) before going offline.
+      await page.evaluate(async () => {
+        await navigator.serviceWorker.ready;
+        for (let i = 0; i < 100; i++) {
+          const keys = await caches.open('medichat-shell-v1').then((c) => c.keys());
+          if (keys.some((k) => new URL(k.url).pathname.startsWith('/assets/')) && keys.length > 3) return;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        throw new Error('the service worker did not cache the app shell');
+      });
+
+      await context.setOffline(true);
+      await send(page, 'First message, typed offline');
+      await send(page, 'Second message, typed offline');
+      const queued = page.locator('li[data-role="user"][data-status="queued"]');
+      await page.waitForFunction(
+        () => document.querySelectorAll('li[data-role="user"][data-status="queued"]').length === 2,
+      );
+      assert.match((await queued.first().textContent()) ?? '', /Queued: sends when you are back online/);
+      assert.match(
+        (await page.getByRole('status').filter({ hasText: 'offline' }).textContent()) ?? '',
+        /2 messages are queued/,
+      );
+
+      const outbox = () =>
+        page.evaluate(
+          () =>
+            new Promise<string[]>((resolve, reject) => {
+              const open = indexedDB.open('medichat-chat');
+              open.onerror = () => reject(open.error);
+              open.onsuccess = () => {
+                const all = open.result.transaction('outbox').objectStore('outbox').getAll();
+                all.onsuccess = () => {
+                  resolve(
+                    (all.result as Array<{ content: string; createdAt: string }>)
+                      .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
+                      .map((e) => e.content),
+                  );
+                  open.result.close();
+                };
+              };
+            }),
+        );
+      assert.deepEqual(await outbox(), ['First message, typed offline', 'Second message, typed offline']);
+      await assertAccessible(page, '/chat (offline, queued)');
+      await screenshot(page, 'chat-offline-queued-light');
+
+      // Reload while offline: the page comes from the service worker, the queue from IndexedDB.
+      await page.reload({ waitUntil: 'load' });
+      await page.getByRole('heading', { level: 1, name: 'Guest chat' }).waitFor();
+      await page.waitForFunction(
+        () => document.querySelectorAll('li[data-role="user"][data-status="queued"]').length === 2,
+      );
+      assert.deepEqual(await queued.locator('p.whitespace-pre-wrap').allTextContents(), [
+        'First message, typed offline',
+        'Second message, typed offline',
+      ]);
+      const chatId = (await openChatId(page))!;
+      assert.equal(await guestToken(page), null, 'nothing reached the server yet');
+
+      // Back online: the chat is created, both messages are sent, in order, once each.
+      await context.setOffline(false);
+      await page.waitForFunction(
+        () => document.querySelectorAll('li[data-role="user"][data-message-id]').length === 2,
+        undefined,
+        {
+          timeout: REPLY_TIMEOUT,
+        },
+      );
+      assert.equal(await page.locator('li[data-role="user"][data-client-id]').count(), 0, 'nothing left queued');
+      await page.waitForFunction(
+        () => document.querySelectorAll('li[data-role="assistant"][data-status="complete"]').length === 2,
+        undefined,
+        { timeout: REPLY_TIMEOUT },
+      );
+      assert.deepEqual(await outbox(), [], 'the outbox is empty');
+
+      const token = (await guestToken(page))!;
+      const stored = await serverMessages(chatId, token);
+      const userContents = stored.filter((m) => m.role === 'user').map((m) => m.content);
+      assert.deepEqual(
+        userContents,
+        ['First message, typed offline', 'Second message, typed offline'],
+        'exactly one copy each, in order',
+      );
+      assert.equal(stored.filter((m) => m.role === 'assistant').length, 2, 'one reply each');
+      const chats = chatListSchema.parse((await api('GET', '/api/chats', undefined, token)).body);
+      assert.deepEqual(
+        chats.items.map((c) => c.id),
+        [chatId],
+        'one chat, under the id made offline',
+      );
+
+      // The history is cached for offline reading.
+      await context.setOffline(true);
+      await page.reload({ waitUntil: 'load' });
+      await page.waitForFunction(
+        () => document.querySelectorAll('li[data-role="assistant"][data-status="complete"]').length === 2,
+      );
+      await context.setOffline(false);
+      assert.deepEqual(errors, [], 'no console errors');
+    } finally {
+      await close();
+    }
+  });
+
+  test('a red-flag message shows the urgent banner with the emergency number (dark)', async () => {
+    const { page, errors, close } = await openPage({ colorScheme: 'dark' });
+    try {
+      await openChat(page);
+      await send(page, 'I have crushing chest pain');
+      const banner = page.getByRole('alert').filter({ hasText: 'emergency' });
+      await banner.waitFor({ timeout: REPLY_TIMEOUT });
+      assert.match((await banner.textContent()) ?? '', /This could be a medical emergency\. Call 112 now\./);
+      assert.equal(await banner.getByRole('link', { name: 'Call 112' }).getAttribute('href'), 'tel:112');
+      const reply = page.locator('li[data-role="assistant"][data-status="complete"]');
+      await reply.waitFor({ timeout: REPLY_TIMEOUT });
+      assert.match((await reply.textContent()) ?? '', /Emergency advice/);
+      assert.match(
+        (await reply.locator('strong').first().textContent()) ?? '',
+        /Call 112 now/,
+        'markdown rendered (bold), not shown raw',
+      );
+      assert.equal(await page.evaluate(() => document.documentElement.classList.contains('dark')), true);
+      await assertAccessible(page, '/chat (urgent banner, dark)');
+      await screenshot(page, 'chat-urgent-banner-dark');
+      assert.deepEqual(errors, [], 'no console errors');
+    } finally {
+      await close();
+    }
+  });
+
+  test('Stop during generation keeps the partial text, marked stopped (also after a reload)', async () => {
+    const { page, errors, close } = await openPage({ colorScheme: 'dark' });
+    try {
+      await openChat(page);
+      await send(page, 'Tell me about sleep hygiene, please.');
+      const streaming = page.locator('li[data-role="assistant"][data-status="streaming"]');
+      await streaming.waitFor({ timeout: REPLY_TIMEOUT });
+      await page.waitForFunction(
+        () =>
+          (document.querySelector('li[data-role="assistant"][data-status="streaming"] .break-words')?.textContent ?? '')
+            .length > 0,
+        undefined,
+        { timeout: REPLY_TIMEOUT },
+      );
+      await page.getByRole('button', { name: 'Stop' }).click();
+      const stopped = page.locator('li[data-role="assistant"][data-status="stopped"]');
+      await stopped.waitFor({ timeout: 30_000 });
+      const partial = ((await stopped.locator('.break-words').textContent()) ?? '').trim();
+      assert.ok(partial.length > 0, 'the partial text stays');
+      assert.match((await stopped.textContent()) ?? '', /Stopped/);
+      assert.equal(await page.getByRole('button', { name: 'Stop' }).count(), 0, 'no Stop button once it stopped');
+      assert.match((await page.getByTestId('chat-announcer').textContent()) ?? '', /^Reply stopped\./);
+
+      const stored = await serverMessages((await openChatId(page))!, (await guestToken(page))!);
+      const reply = stored.find((m) => m.role === 'assistant')!;
+      assert.equal(reply.status, 'stopped');
+      assert.ok(reply.timings === null || reply.timings.tokens < MAX_REPLY_TOKENS, 'it stopped before the token limit');
+      await assertAccessible(page, '/chat (stopped reply, dark)');
+      await screenshot(page, 'chat-stopped-dark');
+
+      await page.reload({ waitUntil: 'load' });
+      await stopped.waitFor();
+      assert.equal(((await stopped.locator('.break-words').textContent()) ?? '').trim(), partial);
+      assert.deepEqual(errors, [], 'no console errors');
+    } finally {
+      await close();
+    }
+  });
+});
