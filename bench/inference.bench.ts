@@ -132,23 +132,30 @@ export async function runInferenceBench(options: InferenceBenchOptions = {}): Pr
     }
   };
 
-  // (b) Our engine through the manager.
+  // (b) Our engine through the manager, as shipped (2 parallel sequences per model), and (b') with
+  // one sequence: a 2-sequence context costs a little prompt time, bought for concurrent users.
   const engine = new LlamaCppEngine({ threads, contextSize });
+  const engine1 = new LlamaCppEngine({ threads, contextSize, parallel: 1 });
   const manager = new ModelManager({ engines: { 'llama-cpp': engine } });
+  const manager1 = new ModelManager({ engines: { 'llama-cpp': engine1 } });
   const descriptor: ModelDescriptor = { id: pulled.name, name: pulled.name, engine: 'llama-cpp', path: pulled.path };
-  await (await manager.acquire(descriptor)).release();
-  const ours: GenerateFn = async (msgs, o) => {
-    const lease = await manager.acquire(descriptor);
-    try {
-      return await lease.model.generate({ messages: msgs, maxTokens: o.maxTokens, onToken: o.onToken });
-    } finally {
-      lease.release();
-    }
-  };
+  const viaManager =
+    (m: ModelManager): GenerateFn =>
+    async (msgs, o) => {
+      const lease = await m.acquire(descriptor);
+      try {
+        return await lease.model.generate({ messages: msgs, maxTokens: o.maxTokens, onToken: o.onToken });
+      } finally {
+        lease.release();
+      }
+    };
+  (await manager.acquire(descriptor)).release();
+  (await manager1.acquire(descriptor)).release();
 
   const variants: Array<[string, GenerateFn]> = [
     ['node-llama-cpp direct (baseline)', baseline],
-    ['LlamaCppEngine via ModelManager', ours],
+    ['LlamaCppEngine via ModelManager', viaManager(manager)],
+    ['  same, parallel=1', viaManager(manager1)],
     ...(options.extra ?? []),
   ];
   const samples = variants.map(() => [] as Sample[]);
@@ -205,7 +212,9 @@ export async function runInferenceBench(options: InferenceBenchOptions = {}): Pr
   );
 
   await manager.close();
+  await manager1.close();
   await engine.close();
+  await engine1.close();
   await context.dispose();
   await model.dispose();
   await llama.dispose();
