@@ -151,6 +151,7 @@ export class ChatSocket implements HubSubscriber {
         if (s) this.flush(s, false);
       }
     }, 10);
+    this.drainTimer.unref();
   }
 
   private send(event: WsServerEvent): void {

@@ -20,7 +20,7 @@ export const chatTestEngines: Engine[] = mongoTestUri ? ['sqlite', 'mongodb'] : 
 export const chatTestEnv: Record<string, string> = {
   ...fastAuthEnv,
   LLAMA_THREADS: '1',
-  LLAMA_CONTEXT_SIZE: '1024',
+  LLAMA_CONTEXT_SIZE: '2048',
   MAX_REPLY_TOKENS: '24',
   EMERGENCY_NUMBER: '112',
 };

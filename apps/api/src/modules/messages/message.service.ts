@@ -311,11 +311,11 @@ export class MessageService {
         stream,
         status === 'failed' ? { type: 'message.failed', message } : { type: 'message.completed', message },
       );
-      this.running.delete(assistant.id);
-      resolveDone(final);
       if (extra.model && status !== 'failed') {
         await this.deps.chats.touch(chat, { modelId: extra.model.id }).catch(() => undefined);
       }
+      this.running.delete(assistant.id);
+      resolveDone(final);
     };
 
     void (async () => {

@@ -1,0 +1,210 @@
+/**
+ * The models API against the real app: what each role sees, a user's choice (and that it is the
+ * model that answers), admin registration and its bad input, and the boot-time registration of a
+ * pulled default model.
+ */
+import assert from 'node:assert/strict';
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { ensureTinyGguf } from '../../engines/inference/tiny-model.test-helpers.js';
+import { createTestApp } from '../../testing/test-app.js';
+import { GOOD_PASSWORD } from '../auth/auth.test-helpers.js';
+import {
+  addModel,
+  chatTestEngines,
+  chatTestEnv,
+  createChatTestApp,
+  newClientId,
+  newGuest,
+  newUser,
+  type ChatTestApp,
+} from '../chats/chat.test-helpers.js';
+import { DEFAULT_MODEL_SOURCE, MANIFEST } from './model-pull.js';
+
+const ADMIN = { ADMIN_EMAIL: 'admin@example.org', ADMIN_PASSWORD: GOOD_PASSWORD };
+
+for (const engine of chatTestEngines) {
+  describe(`models API (${engine})`, () => {
+    let t: ChatTestApp;
+    let admin: { authorization: string };
+    before(async () => {
+      t = await createChatTestApp(engine, ADMIN);
+      const login = await t.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { email: ADMIN.ADMIN_EMAIL, password: ADMIN.ADMIN_PASSWORD },
+      });
+      assert.equal(login.statusCode, 200, login.body);
+      admin = { authorization: `Bearer ${login.json().accessToken}` };
+      await addModel(t.app, { name: 'disabled-one', path: '/nowhere.gguf', status: 'disabled' });
+    });
+    after(() => t.close());
+
+    it('guests and patients see available models only, with minimal fields', async () => {
+      const g = await newGuest(t.app);
+      const u = await newUser(t.app);
+      for (const auth of [g.auth, u.auth]) {
+        const res = await t.app.inject({ method: 'GET', url: '/api/models', headers: auth });
+        assert.equal(res.statusCode, 200, res.body);
+        const body = res.json();
+        assert.equal(body.defaultModelId, t.model.id);
+        assert.deepEqual(
+          body.items.map((m: Record<string, unknown>) => Object.keys(m).sort()),
+          [['id', 'isDefault', 'kind', 'name']],
+        );
+        assert.deepEqual(body.items[0], { id: t.model.id, name: 'tiny-llama', kind: 'base', isDefault: true });
+        assert.equal(body.selectedModelId, null);
+      }
+      const none = await t.app.inject({ method: 'GET', url: '/api/models' });
+      assert.equal(none.statusCode, 401);
+    });
+
+    it('admins see every model with engine, path, status and memory state', async () => {
+      const res = await t.app.inject({ method: 'GET', url: '/api/models', headers: admin });
+      assert.equal(res.statusCode, 200, res.body);
+      const names = res.json().items.map((m: { name: string }) => m.name);
+      assert.ok(names.includes('tiny-llama') && names.includes('disabled-one'));
+      const tiny = res.json().items.find((m: { name: string }) => m.name === 'tiny-llama');
+      assert.equal(tiny.engine, 'llama-cpp');
+      assert.equal(tiny.status, 'available');
+      assert.equal(typeof tiny.path, 'string');
+      assert.ok('loaded' in tiny);
+    });
+
+    it('a user chooses a model; replies then come from it; null goes back to the default', async () => {
+      const u = await newUser(t.app);
+      const other = await addModel(t.app, { name: `tiny-copy-${engine}`, path: await ensureTinyGguf() });
+      const use = await t.app.inject({ method: 'POST', url: '/api/models/use', headers: u.auth, payload: { modelId: other.id } });
+      assert.equal(use.statusCode, 200, use.body);
+      assert.deepEqual(use.json(), {
+        selectedModelId: other.id,
+        model: { id: other.id, name: other.name, kind: 'base', isDefault: false },
+      });
+      const list = await t.app.inject({ method: 'GET', url: '/api/models', headers: u.auth });
+      assert.equal(list.json().selectedModelId, other.id);
+      const sent = await t.app.inject({
+        method: 'POST',
+        url: '/api/messages',
+        headers: u.auth,
+        payload: { chatId: u.chatId, content: 'hello', clientId: newClientId() },
+      });
+      assert.equal(sent.json().model, other.name);
+      const reset = await t.app.inject({ method: 'POST', url: '/api/models/use', headers: u.auth, payload: { modelId: null } });
+      assert.equal(reset.json().selectedModelId, null);
+      assert.equal(reset.json().model.id, t.model.id);
+      // Unknown, unavailable, malformed; guests cannot choose.
+      const disabled = (await t.app.storage.models.findOne({ name: 'disabled-one' }))!;
+      for (const [payload, status] of [
+        [{ modelId: disabled.id }, 404],
+        [{ modelId: '00000000-0000-7000-8000-000000000000' }, 404],
+        [{ modelId: { $gt: '' } }, 400],
+        [{}, 400],
+        [{ modelId: other.id, extra: true }, 400],
+      ] as const) {
+        const res = await t.app.inject({ method: 'POST', url: '/api/models/use', headers: u.auth, payload });
+        assert.equal(res.statusCode, status, JSON.stringify(payload));
+      }
+      const g = await newGuest(t.app);
+      const guestUse = await t.app.inject({ method: 'POST', url: '/api/models/use', headers: g.auth, payload: { modelId: other.id } });
+      assert.equal(guestUse.statusCode, 401);
+    });
+
+    it('admins register models; others cannot; bad registrations are 4xx and store nothing', async () => {
+      const file = join(t.dataDir, 'models', 'registered.gguf');
+      await mkdir(join(t.dataDir, 'models'), { recursive: true });
+      await copyFile(await ensureTinyGguf(), file);
+      const ok = await t.app.inject({
+        method: 'POST',
+        url: '/api/models',
+        headers: admin,
+        payload: { name: `registered-${engine}`, engine: 'llama-cpp', path: 'registered.gguf' },
+      });
+      assert.equal(ok.statusCode, 201, ok.body);
+      assert.equal(ok.json().path, file, 'relative paths resolve under MODELS_DIR');
+      assert.equal(ok.json().status, 'available');
+      assert.equal(ok.json().isDefault, false);
+      const u = await newUser(t.app);
+      const patient = await t.app.inject({
+        method: 'POST',
+        url: '/api/models',
+        headers: u.auth,
+        payload: { name: 'x', engine: 'llama-cpp', path: file },
+      });
+      assert.equal(patient.statusCode, 403);
+      const before = await t.app.storage.models.count({});
+      const txt = join(t.dataDir, 'not-a-model.txt');
+      await writeFile(txt, 'hello');
+      for (const [payload, status] of [
+        [{ name: `registered-${engine}`, engine: 'llama-cpp', path: file }, 409],
+        [{ name: 'missing', engine: 'llama-cpp', path: '/no/such/file.gguf' }, 422],
+        [{ name: 'txt', engine: 'llama-cpp', path: txt }, 422],
+        [{ name: 'dir', engine: 'transformers', path: file }, 422],
+        [{ name: 'remote', engine: 'openai', path: 'gpt-x' }, 400],
+        [{ name: 'local-url', engine: 'llama-cpp', path: file, baseUrl: 'http://x' }, 400],
+        [{ name: 'bad name!', engine: 'llama-cpp', path: file }, 400],
+        [{ name: 'x', engine: 'pytorch', path: file }, 400],
+        [{ name: { $gt: '' }, engine: 'llama-cpp', path: file }, 400],
+        [{ name: 'x', engine: 'llama-cpp', path: file, apiKey: 'sk-x' }, 400],
+      ] as const) {
+        const res = await t.app.inject({ method: 'POST', url: '/api/models', headers: admin, payload });
+        assert.equal(res.statusCode, status, `${JSON.stringify(payload)} → ${res.body}`);
+      }
+      assert.equal(await t.app.storage.models.count({}), before);
+      // A remote model: baseUrl is kept as its source; nothing is contacted at registration.
+      const remote = await t.app.inject({
+        method: 'POST',
+        url: '/api/models',
+        headers: admin,
+        payload: { name: `remote-${engine}`, engine: 'openai', path: 'llama3', baseUrl: 'http://127.0.0.1:9/v1' },
+      });
+      assert.equal(remote.statusCode, 201, remote.body);
+      assert.equal(remote.json().source, 'http://127.0.0.1:9/v1');
+    });
+  });
+}
+
+describe('default model at boot', () => {
+  it('registers a pulled SmolLM2 from DATA_DIR/models as the default when the registry has none', async () => {
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dataDir = mkdtempSync(join(tmpdir(), 'medichat-default-'));
+    const dir = join(dataDir, 'models', 'smollm2-135m-instruct-q4_1');
+    await mkdir(dir, { recursive: true });
+    const gguf = join(dir, 'SmolLM2-135M-Instruct.Q4_1.gguf');
+    await copyFile(await ensureTinyGguf(), gguf);
+    await writeFile(
+      join(dir, MANIFEST),
+      JSON.stringify({
+        version: 1,
+        name: 'smollm2-135m-instruct-q4_1',
+        source: DEFAULT_MODEL_SOURCE,
+        engine: 'llama-cpp',
+        main: 'SmolLM2-135M-Instruct.Q4_1.gguf',
+        sha256: 'x',
+        sizeBytes: 1,
+        files: [],
+        pulledAt: new Date().toISOString(),
+      }),
+    );
+    const t = await createTestApp({ ...chatTestEnv, DATA_DIR: dataDir });
+    try {
+      const def = await t.app.storage.models.findOne({ isDefault: true });
+      assert.equal(def?.name, 'smollm2-135m-instruct-q4_1');
+      assert.equal(def?.path, gguf);
+      const g = await newGuest(t.app);
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/messages',
+        headers: g.auth,
+        payload: { chatId: g.chatId, content: 'hello', clientId: newClientId() },
+      });
+      assert.equal(res.statusCode, 200, res.body);
+      assert.equal(res.json().model, 'smollm2-135m-instruct-q4_1');
+    } finally {
+      await t.close();
+      const { rmSync } = await import('node:fs');
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
