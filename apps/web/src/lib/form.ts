@@ -3,6 +3,7 @@
  * from a Zod error (client-side validation with the shared schemas) or from the API's problem
  * (`errors[].path` is `body.<field>…`), and moving focus to the first field in error.
  */
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { z } from 'zod';
 import { ApiError } from './api-client';
 
@@ -57,16 +58,24 @@ export function formatWait(seconds: number): string {
   return `${Math.round(seconds / 3600)} hours`;
 }
 
+/** Focuses the first invalid field inside `container` (DOM order), or the form's alert. */
+export function focusFirstErrorIn(container: HTMLElement | null): void {
+  const target =
+    container?.querySelector<HTMLElement>('[aria-invalid="true"]') ??
+    container?.querySelector<HTMLElement>('[data-form-alert]');
+  target?.focus();
+}
+
 /**
- * Moves focus to the first invalid field inside `container` (DOM order), after React has rendered
- * the errors. Falls back to the element with `data-form-alert` (a summary) when no field is marked.
+ * `ref` for the form, and `focusFirstError()` to call where the errors are set: focus moves once
+ * React has rendered them (after the commit, whether the errors came from a click or a response).
  */
-export function focusFirstError(container: HTMLElement | null): void {
-  if (!container) return;
-  requestAnimationFrame(() => {
-    const target =
-      container.querySelector<HTMLElement>('[aria-invalid="true"]') ??
-      container.querySelector<HTMLElement>('[data-form-alert]');
-    target?.focus();
-  });
+export function useFocusFirstError<T extends HTMLElement = HTMLFormElement>() {
+  const ref = useRef<T>(null);
+  const [request, setRequest] = useState(0);
+  useEffect(() => {
+    if (request) focusFirstErrorIn(ref.current);
+  }, [request]);
+  const focusFirstError = useCallback(() => setRequest((n) => n + 1), []);
+  return { ref, focusFirstError };
 }

@@ -59,7 +59,7 @@ export function AccountMenu({ layout = 'bar' }: { layout?: 'bar' | 'menu' }) {
         data-testid="signed-in-user"
       >
         <Avatar name={user.displayName} url={user.avatarUrl} />
-        <span className="max-w-40 truncate">
+        <span className="max-w-40 truncate" data-testid="signed-in-name">
           <span className="sr-only">Signed in as </span>
           {user.displayName}
         </span>

@@ -4,7 +4,7 @@
  */
 import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes, TextareaHTMLAttributes } from 'react';
 import { cn } from '@/lib/cn';
-import { AlertIcon } from './icons';
+import { AlertIcon, ShieldIcon } from './icons';
 
 export const controlClasses =
   'block w-full min-h-11 rounded-lg border bg-white px-3 py-2 text-base text-slate-900 shadow-sm ' +
@@ -248,7 +248,11 @@ export function FormAlert({ children, tone = 'error' }: { children: ReactNode; t
           : 'border-teal-300 bg-teal-50 text-teal-900 dark:border-teal-800 dark:bg-teal-950/60 dark:text-teal-100',
       )}
     >
-      <AlertIcon className="mt-0.5 size-4 shrink-0" />
+      {tone === 'error' ? (
+        <AlertIcon className="mt-0.5 size-4 shrink-0" />
+      ) : (
+        <ShieldIcon className="mt-0.5 size-4 shrink-0" />
+      )}
       <div>{children}</div>
     </div>
   );

@@ -1,16 +1,16 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router';
 import { Button } from '@/components/ui/button';
 import { FormAlert, TextField } from '@/components/ui/form';
 import { ApiError } from '@/lib/api-client';
-import { describeError, fieldErrorsFromZod, focusFirstError, sentence, type FieldErrors } from '@/lib/form';
+import { describeError, fieldErrorsFromZod, useFocusFirstError, sentence, type FieldErrors } from '@/lib/form';
 import { loginSchema, useLogin } from '../api/login';
 import { PasswordVisibilityToggle } from './password-visibility-toggle';
 
 /** Email and password. A wrong pair gets one message that does not say which part was wrong. */
 export function LoginForm({ redirectTo }: { redirectTo: string }) {
   const navigate = useNavigate();
-  const formRef = useRef<HTMLFormElement>(null);
+  const { ref: formRef, focusFirstError } = useFocusFirstError();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [showPassword, setShowPassword] = useState(false);
@@ -26,7 +26,7 @@ export function LoginForm({ redirectTo }: { redirectTo: string }) {
       const fields = fieldErrorsFromZod(parsed.error);
       if (!password) fields.password = 'Enter your password';
       setErrors(fields);
-      focusFirstError(formRef.current);
+      focusFirstError();
       return;
     }
     setErrors({});
@@ -38,7 +38,7 @@ export function LoginForm({ redirectTo }: { redirectTo: string }) {
             ? 'That email and password do not match an account. Check them and try again.'
             : describeError(error),
         );
-        focusFirstError(formRef.current);
+        focusFirstError();
       },
     });
   };

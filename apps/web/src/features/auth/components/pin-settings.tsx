@@ -1,4 +1,4 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { Button } from '@/components/ui/button';
 import { FormAlert, TextField } from '@/components/ui/form';
 import { ApiError } from '@/lib/api-client';
@@ -7,7 +7,7 @@ import {
   describeError,
   fieldErrorsFromApi,
   fieldErrorsFromZod,
-  focusFirstError,
+  useFocusFirstError,
   sentence,
   type FieldErrors,
 } from '@/lib/form';
@@ -19,7 +19,7 @@ import { setPinSchema, useSetPin } from '../api/set-pin';
  */
 export function PinSettings() {
   const { user } = useSession();
-  const formRef = useRef<HTMLFormElement>(null);
+  const { ref: formRef, focusFirstError } = useFocusFirstError();
   const [pin, setPin] = useState('');
   const [confirm, setConfirm] = useState('');
   const [password, setPassword] = useState('');
@@ -40,7 +40,7 @@ export function PinSettings() {
     if (!fields.pin && confirm !== pin) fields.confirm = 'The two PINs are not the same';
     setErrors(fields);
     if (!parsed.success || Object.keys(fields).length) {
-      focusFirstError(formRef.current);
+      focusFirstError();
       return;
     }
     mutation.mutate(parsed.data, {
@@ -58,7 +58,7 @@ export function PinSettings() {
           setErrors(fromApi);
           if (!Object.keys(fromApi).length) setFormError(describeError(error));
         }
-        focusFirstError(formRef.current);
+        focusFirstError();
       },
     });
   };

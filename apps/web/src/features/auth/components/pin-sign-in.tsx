@@ -1,4 +1,4 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { pinSchema } from '@medichat/shared';
 import { Button } from '@/components/ui/button';
@@ -6,7 +6,7 @@ import { FormAlert, TextField } from '@/components/ui/form';
 import { UserIcon } from '@/components/ui/icons';
 import { ApiError } from '@/lib/api-client';
 import { forgetLastUser, getLastUser, type LastUser } from '@/lib/auth-store';
-import { describeError, focusFirstError, formatWait, sentence, type FieldErrors } from '@/lib/form';
+import { describeError, useFocusFirstError, formatWait, sentence, type FieldErrors } from '@/lib/form';
 import { pinLoginSchema, usePinLogin } from '../api/pin-login';
 
 /** The message for a failed PIN sign-in (wrong, locked, rate-limited…). */
@@ -29,7 +29,7 @@ export function pinErrorMessage(error: unknown): string {
  */
 export function PinSignIn({ redirectTo }: { redirectTo: string }) {
   const navigate = useNavigate();
-  const formRef = useRef<HTMLFormElement>(null);
+  const { ref: formRef, focusFirstError } = useFocusFirstError();
   const [lastUser, setLastUser] = useState<LastUser | null>(getLastUser);
   const [userId, setUserId] = useState('');
   const [pin, setPin] = useState('');
@@ -51,7 +51,7 @@ export function PinSignIn({ redirectTo }: { redirectTo: string }) {
     if (!pinCheck.success) fields.pin = sentence(pinCheck.error.issues[0]?.message ?? 'Enter your PIN');
     setErrors(fields);
     if (Object.keys(fields).length) {
-      focusFirstError(formRef.current);
+      focusFirstError();
       return;
     }
     mutation.mutate(
@@ -61,7 +61,7 @@ export function PinSignIn({ redirectTo }: { redirectTo: string }) {
         onError: (error) => {
           setPin('');
           setFormError(pinErrorMessage(error));
-          focusFirstError(formRef.current);
+          focusFirstError();
         },
       },
     );

@@ -1,11 +1,11 @@
 import { BrowserQRCodeReader } from '@zxing/browser';
-import { useRef, useState, type ChangeEvent, type FormEvent } from 'react';
+import { useEffect, useState, type ChangeEvent, type FormEvent } from 'react';
 import { useNavigate } from 'react-router';
 import { pinSchema } from '@medichat/shared';
 import { Button } from '@/components/ui/button';
 import { FormAlert, TextField, labelClasses } from '@/components/ui/form';
 import { ApiError } from '@/lib/api-client';
-import { focusFirstError, sentence } from '@/lib/form';
+import { useFocusFirstError, sentence } from '@/lib/form';
 import { extractQrToken } from '@/lib/qr-token';
 import { useQrLogin } from '../api/qr-login';
 import { pinErrorMessage } from './pin-sign-in';
@@ -27,8 +27,8 @@ function qrErrorMessage(error: unknown): string {
  */
 export function QrSignIn({ redirectTo }: { redirectTo: string }) {
   const navigate = useNavigate();
-  const pinFormRef = useRef<HTMLFormElement>(null);
-  const fallbackRef = useRef<HTMLDivElement>(null);
+  const { ref: pinFormRef, focusFirstError: focusPinError } = useFocusFirstError();
+  const { ref: fallbackRef, focusFirstError: focusFallbackError } = useFocusFirstError<HTMLElement>();
   const [qr, setQr] = useState<string | null>(null);
   const [needPin, setNeedPin] = useState(false);
   const [pin, setPin] = useState('');
@@ -39,6 +39,11 @@ export function QrSignIn({ redirectTo }: { redirectTo: string }) {
   const [imageError, setImageError] = useState<string | undefined>();
   const [decodingImage, setDecodingImage] = useState(false);
   const mutation = useQrLogin();
+
+  // The PIN step replaces the scanner: its field takes focus.
+  useEffect(() => {
+    if (needPin) document.getElementById('qr-pin')?.focus();
+  }, [needPin]);
 
   const reset = (message: string | null) => {
     setQr(null);
@@ -54,14 +59,13 @@ export function QrSignIn({ redirectTo }: { redirectTo: string }) {
       onError: (error) => {
         if (error instanceof ApiError && error.type === 'pin_required') {
           setNeedPin(true);
-          requestAnimationFrame(() => document.getElementById('qr-pin')?.focus());
           return;
         }
         if (needPin || withPin) {
           setPin('');
           if (error instanceof ApiError && error.type === 'invalid_credentials' && withPin) {
             setAlert(pinErrorMessage(error));
-            focusFirstError(pinFormRef.current);
+            focusPinError();
             return;
           }
         }
@@ -87,7 +91,7 @@ export function QrSignIn({ redirectTo }: { redirectTo: string }) {
     const check = pinSchema.safeParse(pin);
     if (!check.success) {
       setPinError(sentence(check.error.issues[0]?.message ?? 'Enter your PIN'));
-      focusFirstError(pinFormRef.current);
+      focusPinError();
       return;
     }
     setPinError(undefined);
@@ -98,12 +102,12 @@ export function QrSignIn({ redirectTo }: { redirectTo: string }) {
     event.preventDefault();
     if (!pasted.trim()) {
       setPasteError('Paste the text of your QR code first');
-      focusFirstError(fallbackRef.current);
+      focusFallbackError();
       return;
     }
     if (!extractQrToken(pasted)) {
       setPasteError(NOT_OURS);
-      focusFirstError(fallbackRef.current);
+      focusFallbackError();
       return;
     }
     setPasteError(undefined);

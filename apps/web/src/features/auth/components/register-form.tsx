@@ -1,4 +1,4 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router';
 import { PASSWORD_MAX, PASSWORD_MIN } from '@medichat/shared';
 import { Button } from '@/components/ui/button';
@@ -8,7 +8,7 @@ import {
   describeError,
   fieldErrorsFromApi,
   fieldErrorsFromZod,
-  focusFirstError,
+  useFocusFirstError,
   sentence,
   type FieldErrors,
 } from '@/lib/form';
@@ -22,7 +22,7 @@ import { PasswordVisibilityToggle } from './password-visibility-toggle';
  */
 export function RegisterForm({ redirectTo = '/card?welcome=1' }: { redirectTo?: string }) {
   const navigate = useNavigate();
-  const formRef = useRef<HTMLFormElement>(null);
+  const { ref: formRef, focusFirstError } = useFocusFirstError();
   const [displayName, setDisplayName] = useState('');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
@@ -41,7 +41,7 @@ export function RegisterForm({ redirectTo = '/card?welcome=1' }: { redirectTo?: 
     });
     if (!parsed.success) {
       setErrors(fieldErrorsFromZod(parsed.error));
-      focusFirstError(formRef.current);
+      focusFirstError();
       return;
     }
     setErrors({});
@@ -58,7 +58,7 @@ export function RegisterForm({ redirectTo = '/card?welcome=1' }: { redirectTo?: 
         } else {
           setFormError(describeError(error));
         }
-        focusFirstError(formRef.current);
+        focusFirstError();
       },
     });
   };

@@ -6,7 +6,7 @@ import {
   describeError,
   fieldErrorsFromApi,
   fieldErrorsFromZod,
-  focusFirstError,
+  useFocusFirstError,
   sentence,
   type FieldErrors,
 } from '@/lib/form';
@@ -81,7 +81,7 @@ function Section({
  * before sending, server problems shown under their fields, focus on the first one in error.
  */
 export function CardEditor({ user, card }: { user: User; card: Card }) {
-  const formRef = useRef<HTMLFormElement>(null);
+  const { ref: formRef, focusFirstError } = useFocusFirstError();
   const [draft, setDraft] = useState<CardDraft>(() => cardToDraft(card, user));
   const [errors, setErrors] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
@@ -114,7 +114,7 @@ export function CardEditor({ user, card }: { user: User; card: Card }) {
     const numbers = numberProblems(cleaned);
     if (Object.keys(numbers).length) {
       setErrors(numbers);
-      focusFirstError(formRef.current);
+      focusFirstError();
       return;
     }
     const raw = draftToPatch(cleaned, card, user);
@@ -127,7 +127,7 @@ export function CardEditor({ user, card }: { user: User; card: Card }) {
     if (!parsed.success) {
       setErrors(placeErrors(fieldErrorsFromZod(parsed.error), cleaned));
       setFormError('Some fields need attention before the card can be saved.');
-      focusFirstError(formRef.current);
+      focusFirstError();
       return;
     }
     setErrors({});
@@ -147,7 +147,7 @@ export function CardEditor({ user, card }: { user: User; card: Card }) {
               ? 'The card was not saved: some fields need attention.'
               : `The card was not saved. ${describeError(error)}`,
           );
-          focusFirstError(formRef.current);
+          focusFirstError();
         },
       },
     );

@@ -22,11 +22,15 @@ function convert(draft: CardDraft, card: Card, units: Units): Partial<CardDraft>
   if (units === draft.units) return {};
   const { heightCm, weightKg } = effectiveMeasurements(draft, card);
   const next: Partial<CardDraft> = { units };
-  if (heightCm !== null && !Number.isNaN(heightCm)) {
+  if (draft.heightTypedIn === units) {
+    // Back to the unit the height was typed in: keep those strings as typed.
+  } else if (heightCm !== null && !Number.isNaN(heightCm)) {
     const fi = cmToFeetInches(heightCm);
     Object.assign(next, { heightCm: String(heightCm), heightFt: fi.ft, heightIn: fi.in });
   }
-  if (weightKg !== null && !Number.isNaN(weightKg)) {
+  if (draft.weightTypedIn === units) {
+    // Likewise for the weight.
+  } else if (weightKg !== null && !Number.isNaN(weightKg)) {
     Object.assign(next, { weightKg: String(weightKg), weightLb: kgToPounds(weightKg) });
   }
   return next;
@@ -80,7 +84,7 @@ export function MeasurementsFields({ draft, card, onChange, error }: Measurement
             inputMode="decimal"
             autoComplete="off"
             value={draft.heightCm}
-            onValueChange={(heightCm) => onChange({ heightCm, heightTouched: true })}
+            onValueChange={(heightCm) => onChange({ heightCm, heightTouched: true, heightTypedIn: 'metric' })}
             error={error('heightCm')}
             hint={`In centimetres, ${HEIGHT_CM.min}–${HEIGHT_CM.max}.`}
             inputSuffix="cm"
@@ -94,7 +98,7 @@ export function MeasurementsFields({ draft, card, onChange, error }: Measurement
               inputMode="numeric"
               autoComplete="off"
               value={draft.heightFt}
-              onValueChange={(heightFt) => onChange({ heightFt, heightTouched: true })}
+              onValueChange={(heightFt) => onChange({ heightFt, heightTouched: true, heightTypedIn: 'imperial' })}
               error={error('heightFt') ?? error('heightCm')}
               inputSuffix="ft"
             />
@@ -104,7 +108,7 @@ export function MeasurementsFields({ draft, card, onChange, error }: Measurement
               inputMode="decimal"
               autoComplete="off"
               value={draft.heightIn}
-              onValueChange={(heightIn) => onChange({ heightIn, heightTouched: true })}
+              onValueChange={(heightIn) => onChange({ heightIn, heightTouched: true, heightTypedIn: 'imperial' })}
               error={error('heightIn')}
               inputSuffix="in"
             />
@@ -117,7 +121,7 @@ export function MeasurementsFields({ draft, card, onChange, error }: Measurement
             inputMode="decimal"
             autoComplete="off"
             value={draft.weightKg}
-            onValueChange={(weightKg) => onChange({ weightKg, weightTouched: true })}
+            onValueChange={(weightKg) => onChange({ weightKg, weightTouched: true, weightTypedIn: 'metric' })}
             error={error('weightKg')}
             hint={`In kilograms, ${WEIGHT_KG.min}–${WEIGHT_KG.max}.`}
             inputSuffix="kg"
@@ -129,9 +133,8 @@ export function MeasurementsFields({ draft, card, onChange, error }: Measurement
             inputMode="decimal"
             autoComplete="off"
             value={draft.weightLb}
-            onValueChange={(weightLb) => onChange({ weightLb, weightTouched: true })}
+            onValueChange={(weightLb) => onChange({ weightLb, weightTouched: true, weightTypedIn: 'imperial' })}
             error={error('weightLb') ?? error('weightKg')}
-            hint="In pounds."
             inputSuffix="lb"
           />
         )}

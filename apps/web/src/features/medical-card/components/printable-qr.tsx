@@ -68,7 +68,7 @@ export function WalletCard({ card, svg }: { card: Card; svg: string | null }) {
       data-testid="wallet-card"
       className="wallet-card box-border grid h-[54mm] w-[85.6mm] shrink-0 grid-cols-[30mm_1fr] gap-[2.5mm] overflow-hidden rounded-[3mm] border-[0.3mm] border-dashed border-black bg-white p-[3mm] text-black"
     >
-      <div className="flex flex-col items-center justify-between">
+      <div className="flex flex-col items-center justify-center gap-[1mm]">
         <QrImage svg={svg} className="w-[30mm]" />
         <p className="text-center text-[5.5pt] leading-tight">Scan for emergency information</p>
       </div>

@@ -68,6 +68,9 @@ export interface CardDraft {
   weightLb: string;
   heightTouched: boolean;
   weightTouched: boolean;
+  /** The unit the user last typed each measure in: switching back shows what they typed. */
+  heightTypedIn: Units | null;
+  weightTypedIn: Units | null;
   allergies: AllergyDraft[];
   conditions: ConditionDraft[];
   medications: MedicationDraft[];
@@ -144,6 +147,8 @@ export function cardToDraft(card: Card, user: Pick<User, 'displayName'>, units: 
     ...measurementStrings(card),
     heightTouched: false,
     weightTouched: false,
+    heightTypedIn: null,
+    weightTypedIn: null,
     allergies: card.allergies.map((a) => ({
       key: rowKey(),
       substance: a.substance,
