@@ -35,6 +35,8 @@ export default fp(
     const hub = new ChatHub();
     const chatRepo = new ChatRepository(app.storage.chats);
     const messageRepo = new MessageRepository(app.storage.messages);
+    const triage = createTriage({ emergencyNumber: config.emergencyNumber, crisisLine: config.chat.crisisLine });
+    triage.assess('Warm-up: I have had chest pain since this morning and cannot breathe.'); // compiles the regexes
     const interrupted = await messageRepo.markInterrupted(now());
     if (interrupted > 0)
       app.log.warn({ count: interrupted }, 'replies left unfinished by the last run are marked failed');
@@ -52,7 +54,7 @@ export default fp(
       messages: messageRepo,
       chats,
       hub,
-      triage: createTriage({ emergencyNumber: config.emergencyNumber, crisisLine: config.chat.crisisLine }),
+      triage,
       assistant: new AssistantService({
         manager: app.inference.manager,
         maxReplyTokens: config.chat.maxReplyTokens,

@@ -99,6 +99,8 @@ interface CompiledRule {
   /** Non-global (for test, which is stateful on global expressions). */
   unless: RegExp[];
   any: RegExp[];
+  /** All patterns in one expression, tried on the whole message first (most rules stop there). */
+  prefilter: RegExp;
 }
 
 function expand(source: string, ruleId: string, flags = 'g'): RegExp {
@@ -131,6 +133,7 @@ export function compileRules(rules: readonly TriageRule[]): CompiledRule[] {
     withAny: (rule.withAny ?? []).map((p) => expand(p, rule.id)),
     unless: (rule.unless ?? []).map((p) => expand(p, rule.id, '')),
     any: rule.patterns.map((p) => expand(p, rule.id, '')),
+    prefilter: new RegExp(rule.patterns.map((p) => `(?:${expand(p, rule.id, '').source})`).join('|')),
   }));
 }
 
@@ -210,7 +213,8 @@ export function createTriage(options: TriageOptions, rules: readonly TriageRule[
 
   return {
     assess(text: string): TriageResult {
-      const sentences = splitSentences(normalizeText(text.slice(0, MAX_INPUT)));
+      const normalized = normalizeText(text.slice(0, MAX_INPUT));
+      const sentences = splitSentences(normalized);
       // Does any rule pattern match this clause? (A clause with its own finding is not a "resolution".)
       const clauseHasFinding = (s: Sentence, ci: number) => {
         const clause = s.clauses[ci] ?? '';
@@ -218,6 +222,9 @@ export function createTriage(options: TriageOptions, rules: readonly TriageRule[
       };
       const fired: Array<{ rule: TriageRule; level: TriageLevel; phrase: string }> = [];
       for (const c of compiled) {
+        // A pattern that matches in a clause matches in the whole text (no rule pattern uses
+        // anchors or negative look-ahead), so a miss here is a miss everywhere.
+        if (!c.prefilter.test(normalized)) continue;
         const allowHistory = c.rule.onHistory === 'urgent';
         const found = find(c.patterns, sentences, c.unless, allowHistory, clauseHasFinding);
         if (!found) continue;
