@@ -8,8 +8,10 @@
  * once, red flags raise the banner, Stop keeps the partial text — not what the model says.
  */
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
+import type { BrowserContext, BrowserContextOptions, Page, WebSocket as PwWebSocket } from 'playwright-core';
 import { chatListSchema, messagesPageSchema, type Message } from '@medichat/shared';
 import { ensureTinyGguf } from '../apps/api/src/engines/inference/tiny-model.test-helpers.js';
 import {
@@ -86,7 +88,13 @@ async function openPage(
 
 async function openChat(page: Page): Promise<void> {
   await page.goto(server.url + '/chat', { waitUntil: 'load' });
-  await page.getByRole('heading', { level: 1 }).waitFor();
+  await page
+    .getByRole('heading', { level: 1 })
+    .waitFor()
+    .catch(async (err: unknown) => {
+      await screenshot(page, 'chat-debug-no-h1');
+      throw err;
+    });
   await composer(page).waitFor();
 }
 
@@ -108,6 +116,12 @@ async function assertAccessible(page: Page, what: string): Promise<void> {
   }
 }
 
+/** A full-page screenshot from the top (the sticky header would otherwise sit mid-page). */
+async function shot(page: Page, name: string): Promise<void> {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await screenshot(page, name);
+}
+
 const guestToken = (page: Page) => page.evaluate((key) => localStorage.getItem(key), GUEST_TOKEN_KEY);
 const openChatId = (page: Page) => page.locator('[data-chat-id][data-connection]').getAttribute('data-chat-id');
 
@@ -115,6 +129,35 @@ async function serverMessages(chatId: string, token: string): Promise<Message[]>
   const res = await api('GET', `/api/chats/${chatId}/messages?limit=100`, undefined, token);
   assert.equal(res.status, 200);
   return messagesPageSchema.parse(res.body).items;
+}
+
+/** A guest chat made through the API, with `exchanges` red-flag exchanges (answered at once, no model). */
+async function seedGuestChat(exchanges: number): Promise<{ chatId: string; token: string }> {
+  const created = await api<{ chat: { id: string }; guestToken: string }>('POST', '/api/chats', {});
+  assert.equal(created.status, 201);
+  const { chat, guestToken: token } = created.body;
+  for (let i = 1; i <= exchanges; i++) {
+    const sent = await api<{ status: string }>(
+      'POST',
+      '/api/messages',
+      {
+        chatId: chat.id,
+        content: `Message ${i}: I have crushing chest pain`,
+        clientId: `seed-${String(i).padStart(4, '0')}`,
+      },
+      token,
+    );
+    assert.equal(sent.status, 200);
+  }
+  return { chatId: chat.id, token };
+}
+
+/** Open `chatId` in the browser as the guest who owns `token`. */
+async function openAsGuest(page: Page, token: string, chatId: string): Promise<void> {
+  await page.goto(server.url + '/', { waitUntil: 'load' });
+  await page.evaluate(([key, value]) => localStorage.setItem(key!, value!), [GUEST_TOKEN_KEY, token]);
+  await page.goto(`${server.url}/chat?chat=${chatId}`, { waitUntil: 'load' });
+  await composer(page).waitFor();
 }
 
 /** Records every distinct text the streaming reply shows, from now on (a string: tsx would rename functions). */
@@ -181,7 +224,7 @@ describe('chat', () => {
       await list.getByRole('button', { name: /^Hello! What can I take/ }).waitFor();
 
       await assertAccessible(page, '/chat (after a reply, light)');
-      await screenshot(page, 'chat-guest-reply-light');
+      await shot(page, 'chat-guest-reply-light');
 
       // A reload shows the stored conversation.
       await page.reload({ waitUntil: 'load' });
@@ -246,7 +289,7 @@ describe('chat', () => {
         );
       assert.deepEqual(await outbox(), ['First message, typed offline', 'Second message, typed offline']);
       await assertAccessible(page, '/chat (offline, queued)');
-      await screenshot(page, 'chat-offline-queued-light');
+      await shot(page, 'chat-offline-queued-light');
 
       // Reload while offline: the page comes from the service worker, the queue from IndexedDB.
       await page.reload({ waitUntil: 'load' });
@@ -326,7 +369,7 @@ describe('chat', () => {
       );
       assert.equal(await page.evaluate(() => document.documentElement.classList.contains('dark')), true);
       await assertAccessible(page, '/chat (urgent banner, dark)');
-      await screenshot(page, 'chat-urgent-banner-dark');
+      await shot(page, 'chat-urgent-banner-dark');
       assert.deepEqual(errors, [], 'no console errors');
     } finally {
       await close();
@@ -354,6 +397,11 @@ describe('chat', () => {
       assert.ok(partial.length > 0, 'the partial text stays');
       assert.match((await stopped.textContent()) ?? '', /Stopped/);
       assert.equal(await page.getByRole('button', { name: 'Stop' }).count(), 0, 'no Stop button once it stopped');
+      assert.equal(
+        await composer(page).evaluate((el) => el === document.activeElement),
+        true,
+        'focus back in the composer',
+      );
       assert.match((await page.getByTestId('chat-announcer').textContent()) ?? '', /^Reply stopped\./);
 
       const stored = await serverMessages((await openChatId(page))!, (await guestToken(page))!);
@@ -361,11 +409,150 @@ describe('chat', () => {
       assert.equal(reply.status, 'stopped');
       assert.ok(reply.timings === null || reply.timings.tokens < MAX_REPLY_TOKENS, 'it stopped before the token limit');
       await assertAccessible(page, '/chat (stopped reply, dark)');
-      await screenshot(page, 'chat-stopped-dark');
+      await shot(page, 'chat-stopped-dark');
 
       await page.reload({ waitUntil: 'load' });
       await stopped.waitFor();
       assert.equal(((await stopped.locator('.break-words').textContent()) ?? '').trim(), partial);
+      assert.deepEqual(errors, [], 'no console errors');
+    } finally {
+      await close();
+    }
+  });
+});
+
+describe('chat: history and recovery', () => {
+  test('infinite scroll: older messages load at the top without moving the view', async () => {
+    const { chatId, token } = await seedGuestChat(20); // 40 messages; a page is 30
+    const { page, errors, close } = await openPage();
+    try {
+      await openAsGuest(page, token, chatId);
+      const stored = page.locator('li[data-message-id]');
+      await page.waitForFunction(() => document.querySelectorAll('li[data-message-id]').length === 30);
+      const region = page.getByRole('region', { name: 'Messages' });
+      const atEnd = await region.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight);
+      assert.ok(atEnd <= 48, `opens at the newest message (${atEnd}px from the end)`);
+      assert.ok(await page.getByRole('button', { name: 'Load earlier messages' }).isVisible());
+      const firstBefore = await stored.first().getAttribute('data-message-id');
+
+      await region.evaluate((el) => el.scrollTo({ top: 0 }));
+      await page.waitForFunction(() => document.querySelectorAll('li[data-message-id]').length === 40);
+      assert.match((await stored.first().textContent()) ?? '', /Message 1: I have crushing chest pain/);
+      assert.equal(await page.getByRole('button', { name: 'Load earlier messages' }).count(), 0, 'no more to load');
+      const { scrollTop, anchorTop } = await region.evaluate((el, id) => {
+        const anchor = el.querySelector(`li[data-message-id="${id}"]`) as HTMLElement;
+        return {
+          scrollTop: el.scrollTop,
+          anchorTop: anchor.getBoundingClientRect().top - el.getBoundingClientRect().top,
+        };
+      }, firstBefore);
+      assert.ok(scrollTop > 0, 'the view did not jump to the very top');
+      assert.ok(anchorTop >= -5, `the message that was first stays in view (top at ${anchorTop}px)`);
+      await assertAccessible(page, '/chat (long history)');
+      assert.deepEqual(errors, [], 'no console errors');
+    } finally {
+      await close();
+    }
+  });
+
+  test('a dropped connection resumes from the last token: none lost, none doubled', async () => {
+    const { context, page, errors, close } = await openPage();
+    try {
+      const tokens: Array<{ socket: number; messageId: string; seq: number; text: string }> = [];
+      const resumes: Array<{ messageId: string; afterSeq: number }> = [];
+      let sockets = 0;
+      page.on('websocket', (ws: PwWebSocket) => {
+        const n = ++sockets;
+        ws.on('framereceived', ({ payload }) => {
+          const event = JSON.parse(String(payload)) as { type: string; messageId: string; seq: number; text: string };
+          if (event.type === 'token')
+            tokens.push({ socket: n, messageId: event.messageId, seq: event.seq, text: event.text });
+        });
+        ws.on('framesent', ({ payload }) => {
+          const frame = JSON.parse(String(payload)) as { type: string; messageId: string; afterSeq: number };
+          if (frame.type === 'resume') resumes.push({ messageId: frame.messageId, afterSeq: frame.afterSeq });
+        });
+      });
+      await openChat(page);
+      await send(page, 'Please explain how to take my blood pressure at home.');
+      await page.waitForFunction(
+        () =>
+          (document.querySelector('li[data-role="assistant"][data-status="streaming"] .break-words')?.textContent ?? '')
+            .length > 3,
+        undefined,
+        {
+          timeout: REPLY_TIMEOUT,
+        },
+      );
+      // The network drops mid-reply (the page closes its socket at once), then comes back.
+      await context.setOffline(true);
+      await page.waitForTimeout(1000);
+      await context.setOffline(false);
+      await page.locator('li[data-role="assistant"][data-status="complete"]').waitFor({ timeout: REPLY_TIMEOUT });
+
+      assert.ok(sockets >= 2, 'a second socket was opened');
+      const reply = (await serverMessages((await openChatId(page))!, (await guestToken(page))!)).find(
+        (m) => m.role === 'assistant',
+      )!;
+      const mine = tokens.filter((t) => t.messageId === reply.id);
+      assert.ok(mine.some((t) => t.socket === 1) && mine.some((t) => t.socket > 1), 'tokens came on both sockets');
+      const resume = resumes.find((r) => r.messageId === reply.id);
+      assert.ok(resume && resume.afterSeq >= 0, `resumed after the last seq it had (${JSON.stringify(resumes)})`);
+      for (let i = 1; i < mine.length; i++) assert.ok(mine[i]!.seq > mine[i - 1]!.seq, 'seqs only increase');
+      assert.equal(
+        mine.map((t) => t.text).join(''),
+        reply.content,
+        'the tokens received add up to the stored reply exactly',
+      );
+      assert.deepEqual(errors, [], 'no console errors');
+    } finally {
+      await close();
+    }
+  });
+
+  test('a failed reply shows Retry, and Retry regenerates it', async () => {
+    // A "model" that cannot load becomes the default: the next reply fails.
+    const admin = (await api<{ accessToken: string }>('POST', '/api/auth/login', ADMIN)).body.accessToken;
+    const broken = join(server.dataDir, 'broken.gguf');
+    writeFileSync(broken, 'this is not a GGUF file');
+    const reg = await api(
+      'POST',
+      '/api/models',
+      { name: 'broken', engine: 'llama-cpp', path: broken, isDefault: true },
+      admin,
+    );
+    assert.equal(reg.status, 201);
+    const { page, errors, close } = await openPage({ colorScheme: 'dark' });
+    try {
+      await openChat(page);
+      await send(page, 'Is it fine to drink coffee every day?');
+      const failed = page.locator('li[data-role="assistant"][data-status="failed"]');
+      await failed.waitFor({ timeout: REPLY_TIMEOUT });
+      assert.match((await failed.textContent()) ?? '', /Failed/);
+      assert.match((await page.getByTestId('chat-announcer').textContent()) ?? '', /^The reply failed/);
+      await assertAccessible(page, '/chat (failed reply, dark)');
+      await shot(page, 'chat-failed-dark');
+
+      // The working model is the default again; Retry regenerates the same reply in place.
+      const good = await api(
+        'POST',
+        '/api/models',
+        { name: 'tiny-llama-again', engine: 'llama-cpp', path: await ensureTinyGguf(), isDefault: true },
+        admin,
+      );
+      assert.equal(good.status, 201);
+      const id = await failed.getAttribute('data-message-id');
+      await failed.getByRole('button', { name: 'Retry' }).click();
+      await page.locator(`li[data-message-id="${id}"][data-status="complete"]`).waitFor({ timeout: REPLY_TIMEOUT });
+      const stored = await serverMessages((await openChatId(page))!, (await guestToken(page))!);
+      assert.deepEqual(
+        stored.map((m) => [m.role, m.status]),
+        [
+          ['user', 'complete'],
+          ['assistant', 'complete'],
+        ],
+        'the user message was kept and the reply regenerated in place',
+      );
       assert.deepEqual(errors, [], 'no console errors');
     } finally {
       await close();

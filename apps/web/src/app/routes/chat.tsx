@@ -29,7 +29,7 @@ export function Component() {
           )
         }
       />
-      <ChatPane layout="page" toolbar={<ModelSelect />} />
+      <ChatPane layout="page" toolbar={({ hasToken }) => <ModelSelect enabled={hasToken} />} />
     </PageContainer>
   );
 }

@@ -19,7 +19,11 @@ export function Component() {
         description="Your conversation, voice consultations and health news in one place."
       />
       <div className="grid gap-6 lg:grid-cols-[minmax(0,18rem)_minmax(0,1fr)_minmax(0,18rem)]">
-        <ChatPane layout="pane" toolbar={<ModelSelect />} className="lg:order-2 lg:min-h-[36rem]" />
+        <ChatPane
+          layout="pane"
+          toolbar={({ hasToken }) => <ModelSelect enabled={hasToken} />}
+          className="lg:order-2 lg:min-h-[36rem]"
+        />
         <CallPanel className="lg:order-1" />
         <NewsCard className="lg:order-3" />
       </div>

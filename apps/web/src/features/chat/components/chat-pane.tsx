@@ -21,8 +21,11 @@ interface ChatPaneProps {
   title?: string;
   /** `page`: the chat list beside the conversation on wide screens; `pane`: behind a "Chats" button. */
   layout?: 'page' | 'pane';
-  /** Extra controls for the pane's header (the model picker, from the app layer). */
-  toolbar?: ReactNode;
+  /**
+   * Extra controls for the pane's header (the model picker, from the app layer). A function gets
+   * whether the chat has a session yet, so the control can wait for one (a request without would be a 401).
+   */
+  toolbar?: ReactNode | ((context: { hasToken: boolean; owner: string }) => ReactNode);
 }
 
 const LAST_CHAT_KEY = 'medichat-last-chat';
@@ -122,7 +125,7 @@ export function ChatPane({ className, title = 'Conversation', layout = 'page', t
       bodyClassName="flex flex-col gap-4"
       actions={
         <div className="flex flex-wrap items-center justify-end gap-2">
-          {toolbar}
+          {typeof toolbar === 'function' ? toolbar({ hasToken: identity.ready && identity.hasToken, owner }) : toolbar}
           <Button variant="secondary" className="min-h-10 px-3 py-1.5" onClick={newChat}>
             New chat
           </Button>

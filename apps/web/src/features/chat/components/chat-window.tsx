@@ -36,7 +36,15 @@ function ConnectionNote({ connection, queued }: { connection: ConnectionState; q
     text = queued ? 'Connecting to Medichat… Your messages will be sent as soon as it answers.' : null;
   }
   return (
-    <p role="status" className={cn('text-sm text-slate-700 dark:text-slate-300', !text && 'sr-only')}>
+    <p
+      role="status"
+      className={cn(
+        'text-sm',
+        text
+          ? 'rounded-lg border border-slate-300 bg-slate-100 px-3 py-2 text-slate-800 dark:border-slate-700 dark:bg-slate-800 dark:text-slate-100'
+          : 'sr-only',
+      )}
+    >
       {text}
     </p>
   );

@@ -1,4 +1,4 @@
-import { useId, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { MESSAGE_MAX_CHARS } from '@medichat/shared';
 import { Button } from '@/components/ui/button';
 import { controlClasses } from '@/components/ui/form';
@@ -15,6 +15,7 @@ interface ComposerProps {
 /** Enter sends, Shift+Enter starts a new line (and Enter while composing with an IME does neither). */
 export function Composer({ onSend, onStop, disabled = false, hint }: ComposerProps) {
   const [text, setText] = useState('');
+  const field = useRef<HTMLTextAreaElement>(null);
   const id = useId();
   const hintId = `${id}-hint`;
   const tooLong = text.length > MESSAGE_MAX_CHARS;
@@ -45,6 +46,7 @@ export function Composer({ onSend, onStop, disabled = false, hint }: ComposerPro
       </label>
       <div className="flex items-end gap-2">
         <textarea
+          ref={field}
           id={id}
           value={text}
           onChange={(e) => setText(e.target.value)}
@@ -61,7 +63,14 @@ export function Composer({ onSend, onStop, disabled = false, hint }: ComposerPro
           )}
         />
         {onStop ? (
-          <Button variant="danger" onClick={onStop}>
+          <Button
+            variant="danger"
+            onClick={() => {
+              onStop();
+              // The button goes away once the reply stops: keep focus where the person writes.
+              field.current?.focus();
+            }}
+          >
             Stop
           </Button>
         ) : null}

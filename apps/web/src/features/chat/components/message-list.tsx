@@ -92,47 +92,55 @@ export function MessageList({ state, connection, session, followSignal }: Messag
         tabIndex={0}
         className="h-full overflow-y-auto overscroll-contain px-1 py-2"
       >
-        <div ref={sentinel} />
-        {older.hasMore || older.loading || older.error ? (
-          <div className="mb-3 flex flex-col items-center gap-1">
-            <Button
-              variant="ghost"
-              className="min-h-9 px-3 py-1"
-              disabled={older.loading}
-              onClick={() => void session.loadOlder()}
-            >
-              {older.loading ? 'Loading earlier messages…' : 'Load earlier messages'}
-            </Button>
-            {older.error ? <p className="text-sm text-red-800 dark:text-red-200">{older.error}</p> : null}
-          </div>
-        ) : null}
+        {/* A short conversation sits at the bottom, next to the composer, like any chat. */}
+        <div className="flex min-h-full flex-col justify-end">
+          <div ref={sentinel} />
+          {older.hasMore || older.loading || older.error ? (
+            <div className="mb-3 flex flex-col items-center gap-1">
+              <Button
+                variant="ghost"
+                className="min-h-9 px-3 py-1"
+                disabled={older.loading}
+                onClick={() => void session.loadOlder()}
+              >
+                {older.loading ? 'Loading earlier messages…' : 'Load earlier messages'}
+              </Button>
+              {older.error ? <p className="text-sm text-red-800 dark:text-red-200">{older.error}</p> : null}
+            </div>
+          ) : null}
 
-        {empty ? (
-          <div className="mx-auto max-w-md py-10 text-center text-slate-700 dark:text-slate-300">
-            <p className="font-semibold text-slate-900 dark:text-slate-100">
-              Ask the assistant anything about your health.
-            </p>
-            <p className="mt-2 text-sm">
-              For example: “I have had a mild headache since yesterday. What can I take?” Your messages are kept on this
-              device and are sent when you are online.
-            </p>
-          </div>
-        ) : (
-          <ol className="space-y-3" aria-label="Conversation">
-            {messages.map((m) => (
-              <MessageItem key={m.id} message={m} progress={state.progress[m.id]} onRetry={(id) => session.retry(id)} />
-            ))}
-            {outbox.map((e) => (
-              <PendingItem
-                key={e.clientId}
-                entry={e}
-                connection={connection}
-                onResend={(id) => session.resend(id)}
-                onDiscard={(id) => session.discard(id)}
-              />
-            ))}
-          </ol>
-        )}
+          {empty ? (
+            <div className="mx-auto max-w-md py-10 text-center text-slate-700 dark:text-slate-300">
+              <p className="font-semibold text-slate-900 dark:text-slate-100">
+                Ask the assistant anything about your health.
+              </p>
+              <p className="mt-2 text-sm">
+                For example: “I have had a mild headache since yesterday. What can I take?” Your messages are kept on
+                this device and are sent when you are online.
+              </p>
+            </div>
+          ) : (
+            <ol className="space-y-3" aria-label="Conversation">
+              {messages.map((m) => (
+                <MessageItem
+                  key={m.id}
+                  message={m}
+                  progress={state.progress[m.id]}
+                  onRetry={(id) => session.retry(id)}
+                />
+              ))}
+              {outbox.map((e) => (
+                <PendingItem
+                  key={e.clientId}
+                  entry={e}
+                  connection={connection}
+                  onResend={(id) => session.resend(id)}
+                  onDiscard={(id) => session.discard(id)}
+                />
+              ))}
+            </ol>
+          )}
+        </div>
       </div>
       {showJump ? (
         <Button

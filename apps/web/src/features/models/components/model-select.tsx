@@ -11,14 +11,15 @@ import { useSelectModel } from '../api/select-model';
  * the default, so for them this only names it. A model's first use shows its load progress in the
  * chat itself.
  */
-export function ModelSelect({ className }: { className?: string }) {
+export function ModelSelect({ className, enabled = true }: { className?: string; enabled?: boolean }) {
   const session = useSession();
   const id = useId();
   const signedIn = session.status === 'signed-in';
   const owner = signedIn && session.user ? `user:${session.user.id}` : 'guest';
-  const hasToken = Boolean(session.accessToken ?? getGuestToken());
+  // `enabled` comes from the chat, which knows when a guest session appears; this re-reads the token then.
+  const hasToken = enabled && Boolean(session.accessToken ?? getGuestToken());
   const online = useOnline();
-  const models = useModels(owner, online && session.status !== 'unknown' && hasToken);
+  const models = useModels(owner, enabled && online && session.status !== 'unknown' && hasToken);
   const select = useSelectModel();
 
   const data = models.data;
