@@ -559,3 +559,103 @@ describe('chat: history and recovery', () => {
     }
   });
 });
+
+describe('chat: signed in', () => {
+  test('dashboard pane: choose a model, chat with it, start a new chat, delete one (confirmed)', async () => {
+    const user = { email: 'pat@example.com', password: 'a-long-and-unusual-passphrase-7', displayName: 'Pat' };
+    assert.equal((await api('POST', '/api/auth/register', user)).status, 201);
+    const admin = (await api<{ accessToken: string }>('POST', '/api/auth/login', ADMIN)).body.accessToken;
+    const second = await api<{ id: string }>(
+      'POST',
+      '/api/models',
+      { name: 'tiny-llama-second', engine: 'llama-cpp', path: await ensureTinyGguf() },
+      admin,
+    );
+    assert.equal(second.status, 201);
+
+    const { page, errors, close } = await openPage({ colorScheme: 'light' });
+    try {
+      await page.goto(server.url + '/login', { waitUntil: 'load' });
+      await page.getByLabel('Email').fill(user.email);
+      await page.getByLabel('Password', { exact: true }).fill(user.password);
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+      await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Dashboard' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
+
+      const picker = page.getByLabel('Model', { exact: true });
+      await picker.waitFor();
+      assert.ok((await picker.locator('option').allTextContents()).includes('tiny-llama-second'));
+      await picker.selectOption({ label: 'tiny-llama-second' });
+      const signIn = await api<{ accessToken: string }>('POST', '/api/auth/login', { email: user.email, password: user.password });
+      assert.equal(signIn.status, 200, JSON.stringify(signIn.body));
+      const token = signIn.body.accessToken;
+      for (let i = 0; i < 50; i++) {
+        const models = await api<{ selectedModelId: string | null }>('GET', '/api/models', undefined, token);
+        if (models.body.selectedModelId === second.body.id) break;
+        await page.waitForTimeout(100);
+      }
+      assert.equal(
+        (await api<{ selectedModelId: string }>('GET', '/api/models', undefined, token)).body.selectedModelId,
+        second.body.id,
+      );
+
+      await send(page, 'Which model answers me now?');
+      await page.locator('li[data-role="assistant"][data-status="complete"]').waitFor({ timeout: REPLY_TIMEOUT });
+      const firstChat = (await openChatId(page))!;
+      const stored = await serverMessages(firstChat, token);
+      assert.equal(stored.find((m) => m.role === 'assistant')!.model, 'tiny-llama-second', 'the chosen model answered');
+      await assertAccessible(page, '/dashboard (signed in, light)');
+      await shot(page, 'chat-dashboard-signed-in-light');
+
+      // A new chat, then delete the first one.
+      await page.getByRole('button', { name: 'New chat' }).click();
+      await page.waitForFunction(
+        (id) => document.querySelector('[data-chat-id][data-connection]')?.getAttribute('data-chat-id') !== id,
+        firstChat,
+      );
+      assert.equal(await page.locator('li[data-message-id]').count(), 0, 'the new chat is empty');
+      await send(page, 'I have crushing chest pain');
+      await page.locator('li[data-role="assistant"][data-status="complete"]').waitFor({ timeout: REPLY_TIMEOUT });
+      const toggle = page.getByRole('button', { name: /Your chats \(2\)/ });
+      await toggle.waitFor();
+      await toggle.click();
+      const list = page.getByRole('navigation', { name: 'Your chats' });
+      await list.getByRole('button', { name: 'Delete chat: Which model answers me now?' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Delete this chat?' });
+      await dialog.waitFor();
+      await assertAccessible(page, 'delete confirmation');
+      await dialog.getByRole('button', { name: 'Delete chat' }).click();
+      await dialog.waitFor({ state: 'hidden' });
+      const chats = chatListSchema.parse((await api('GET', '/api/chats', undefined, token)).body);
+      assert.equal(chats.items.length, 1, 'one chat left on the server');
+      assert.notEqual(chats.items[0]!.id, firstChat);
+      assert.deepEqual(errors, [], 'no console errors');
+    } finally {
+      await close();
+    }
+  });
+
+  test('mobile: the chat fits a phone screen, light and dark', async () => {
+    for (const colorScheme of ['light', 'dark'] as const) {
+      const { page, errors, close } = await openPage({
+        viewport: { width: 390, height: 844 },
+        isMobile: true,
+        hasTouch: true,
+        colorScheme,
+      });
+      try {
+        await openChat(page);
+        await send(page, 'I have crushing chest pain');
+        await page.locator('li[data-role="assistant"][data-status="complete"]').waitFor({ timeout: REPLY_TIMEOUT });
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        assert.ok(overflow <= 0, `no horizontal scrolling (overflow ${overflow}px)`);
+        await assertAccessible(page, `/chat (mobile, ${colorScheme})`);
+        await shot(page, `chat-mobile-${colorScheme}`);
+        assert.deepEqual(errors, [], 'no console errors');
+      } finally {
+        await close();
+      }
+    }
+  });
+});

@@ -137,18 +137,18 @@ export function ChatPane({ className, title = 'Conversation', layout = 'page', t
           className={cn('min-w-0', showSidebar && 'lg:border-r lg:border-slate-200 lg:pr-4 lg:dark:border-slate-800')}
         >
           <div className={cn(showSidebar && 'lg:hidden')}>
-            <Button
-              variant="ghost"
-              className="min-h-10 w-full justify-between px-3 py-1.5"
+            <button
+              type="button"
               aria-expanded={listOpen}
               aria-controls={listId}
               onClick={() => setListOpen((o) => !o)}
+              className="flex min-h-11 w-full items-center justify-between gap-3 rounded-lg border border-slate-300 px-3 py-2 text-left text-sm hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800"
             >
-              <span className="truncate">{current ? chatTitle(current) : 'New chat'}</span>
-              <span className="text-sm font-normal text-slate-600 dark:text-slate-400">
+              <span className="min-w-0 truncate font-semibold">{current ? chatTitle(current) : 'New chat'}</span>
+              <span className="shrink-0 text-slate-700 dark:text-slate-300">
                 {listOpen ? 'Hide chats' : `Your chats (${list.items.length})`}
               </span>
-            </Button>
+            </button>
             <div id={listId} hidden={!listOpen} className="mt-2">
               {listOpen ? listView : null}
             </div>
@@ -163,7 +163,7 @@ export function ChatPane({ className, title = 'Conversation', layout = 'page', t
             knownOnServer={list.serverIds.has(selectedId)}
             onChatChanged={onChatChanged}
             onNewChat={newChat}
-            className="h-[min(40rem,70vh)] min-h-[24rem] min-w-0"
+            className="h-[min(40rem,80vh)] min-h-[26rem] min-w-0"
           />
         ) : (
           <p className="py-10 text-center text-slate-700 dark:text-slate-300">Checking your session…</p>
