@@ -26,18 +26,23 @@ export const signInClient = createApiClient({ getToken: () => null, getGuestToke
 
 let inflight: Promise<string | null> | null = null;
 let timer: ReturnType<typeof setTimeout> | null = null;
+/** When the scheduled refresh is due (epoch ms), to catch up after a background tab slept. */
+let refreshDueAt: number | null = null;
 let channel: BroadcastChannel | null = null;
 let started = false;
 
 function cancelTimer(): void {
   if (timer !== null) clearTimeout(timer);
   timer = null;
+  refreshDueAt = null;
 }
 
 function scheduleRefresh(expiresInSeconds: number): void {
   cancelTimer();
   const lifetime = expiresInSeconds * 1000;
-  const delay = Math.max(5_000, Math.min(lifetime - REFRESH_MARGIN_MS, lifetime * 0.8));
+  // A minute early for ordinary lifetimes (10 minutes by default); at 80% for very short ones.
+  const delay = Math.max(5_000, lifetime > 2 * REFRESH_MARGIN_MS ? lifetime - REFRESH_MARGIN_MS : lifetime * 0.8);
+  refreshDueAt = Date.now() + delay;
   timer = setTimeout(() => void refreshSession(), delay);
 }
 
@@ -107,9 +112,8 @@ export async function signOut(): Promise<void> {
 
 function onVisible(): void {
   if (document.visibilityState !== 'visible') return;
-  const { status, expiresAt } = getSessionState();
   // Timers sleep in background tabs: catch up when the tab is shown again.
-  if (status === 'signed-in' && expiresAt !== null && expiresAt - Date.now() < REFRESH_MARGIN_MS) {
+  if (getSessionState().status === 'signed-in' && refreshDueAt !== null && Date.now() >= refreshDueAt) {
     void refreshSession();
   }
 }

@@ -2,6 +2,7 @@ import { useInfiniteQuery } from '@tanstack/react-query';
 import { auditPageSchema, type AuditPage } from '@medichat/shared';
 import { api } from '@/lib/api-client';
 import { useSession } from '@/lib/auth-store';
+import { queryKeys } from '@/lib/query-keys';
 
 /** `GET /api/users/me/audit`: the owner's trail, newest first, a page at a time (`before` cursor). */
 export function getAudit(options: { before?: string; limit?: number; signal?: AbortSignal } = {}): Promise<AuditPage> {
@@ -12,7 +13,7 @@ export function getAudit(options: { before?: string; limit?: number; signal?: Ab
   );
 }
 
-export const auditQueryKey = ['me', 'audit'] as const;
+export const auditQueryKey = queryKeys.audit;
 
 export function useAudit() {
   const { status } = useSession();

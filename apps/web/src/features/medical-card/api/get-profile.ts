@@ -3,6 +3,7 @@ import { cardSchema, userSchema } from '@medichat/shared';
 import { z } from 'zod';
 import { api } from '@/lib/api-client';
 import { useSession } from '@/lib/auth-store';
+import { queryKeys } from '@/lib/query-keys';
 
 /** `GET /api/users/me`: the profile and the medical card. */
 export const profileSchema = z.object({ user: userSchema, card: cardSchema });
@@ -12,7 +13,7 @@ export function getProfile(signal?: AbortSignal): Promise<Profile> {
   return api.get('/api/users/me', { signal }, profileSchema);
 }
 
-export const profileQueryKey = ['me'] as const;
+export const profileQueryKey = queryKeys.profile;
 
 export const profileQueryOptions = () =>
   queryOptions({ queryKey: profileQueryKey, queryFn: ({ signal }) => getProfile(signal) });

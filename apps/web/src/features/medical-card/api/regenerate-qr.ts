@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '@/lib/api-client';
 import { useSession } from '@/lib/auth-store';
+import { auditQueryKey } from './get-audit';
 import { getProfile, profileQueryKey } from './get-profile';
 
 /**
@@ -69,6 +70,7 @@ export function useRegenerateQr() {
         staleTime: 0,
       });
       const version = profile.card.qrVersion;
+      void queryClient.invalidateQueries({ queryKey: auditQueryKey });
       if (user) {
         store({ userId: user.id, version, svg });
         queryClient.setQueryData(qrQueryKey(user.id, version), svg);

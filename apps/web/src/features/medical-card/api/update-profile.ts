@@ -2,6 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { profilePatchSchema, type ProfilePatch } from '@medichat/shared';
 import { api } from '@/lib/api-client';
 import { updateSessionUser } from '@/lib/auth-store';
+import { queryKeys } from '@/lib/query-keys';
 import { applyPatch } from '../lib/card-form';
 import { profileQueryKey, profileSchema, type Profile } from './get-profile';
 
@@ -42,6 +43,7 @@ export function useUpdateProfile() {
     },
     onSuccess: (profile) => {
       queryClient.setQueryData(profileQueryKey, profile);
+      void queryClient.invalidateQueries({ queryKey: queryKeys.audit });
       updateSessionUser({ displayName: profile.user.displayName });
     },
   });

@@ -2,6 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { z } from 'zod';
 import { api } from '@/lib/api-client';
 import { updateSessionUser } from '@/lib/auth-store';
+import { auditQueryKey } from './get-audit';
 import { profileQueryKey, type Profile } from './get-profile';
 
 /** `PUT /api/users/me/avatar` (multipart field `file`): PNG, JPEG or WebP; re-encoded by the server. */
@@ -23,6 +24,7 @@ export function deleteAvatar(): Promise<void> {
 
 function setAvatarUrl(queryClient: ReturnType<typeof useQueryClient>, avatarUrl: string | null) {
   queryClient.setQueryData<Profile>(profileQueryKey, (p) => (p ? { ...p, user: { ...p.user, avatarUrl } } : p));
+  void queryClient.invalidateQueries({ queryKey: auditQueryKey });
   updateSessionUser({ avatarUrl });
 }
 

@@ -1,0 +1,189 @@
+/**
+ * Password sign-in (with a redirect back), choosing a PIN on the card page, PIN sign-in as the
+ * remembered "last user on this device" and with a typed user id, and the lock after repeated
+ * wrong PINs. Real Chromium, real API.
+ *
+ * Run: node --conditions=development --import tsx --test e2e/pin-login.test.ts
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { registerAccount, setPin, type TestAccount } from './fixtures/api.js';
+import {
+  assertAccessibleInBothThemes,
+  assertNoAxeViolations,
+  assertNoConsoleErrors,
+  goto,
+  openPage,
+  signedInName,
+} from './fixtures/page.js';
+import { launchBrowser, screenshot, type BrowserSession } from './support/browser.js';
+import { assertWebBuilt, startServer, type TestServer } from './support/server.js';
+
+let server: TestServer;
+let session: BrowserSession;
+
+before(async () => {
+  assertWebBuilt();
+  server = await startServer({ AUTH_RATE_LIMIT_MAX: '1000' });
+  session = await launchBrowser();
+});
+
+after(async () => {
+  await session?.close();
+  await server?.close();
+});
+
+/** Wrong PINs and passwords are 401s (locks 423), which Chromium logs as failed resources. */
+const EXPECTED = [/status of 401/, /status of 423/, /status of 403/];
+
+async function signOut(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.waitForURL(`${server.url}/login`);
+  await page.getByRole('link', { name: 'Sign in' }).first().waitFor();
+}
+
+describe('password and PIN sign-in', () => {
+  let account: TestAccount;
+
+  before(async () => {
+    account = await registerAccount(server.url, 'Pim Pinson');
+  });
+
+  test('password sign-in: a wrong password says so without saying which part; then back to the page asked for', async () => {
+    const { page, errors, close } = await openPage(session);
+    try {
+      await goto(page, server.url, '/card');
+      await page.getByRole('heading', { name: 'Sign in to see your medical card' }).waitFor();
+      await page.getByRole('main').getByRole('link', { name: 'Sign in' }).click();
+      await page.waitForURL(`${server.url}/login?redirect=%2Fcard`);
+      await assertAccessibleInBothThemes(page, '/login', 'login');
+
+      await page.getByLabel('Email').fill(account.email);
+      await page.getByLabel('Password', { exact: true }).fill('not the password');
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+      const alert = page.getByRole('alert');
+      await alert.getByText('That email and password do not match an account').waitFor();
+      await page.waitForFunction(() => document.activeElement?.hasAttribute('data-form-alert'));
+      await assertNoAxeViolations(page, '/login with an error');
+
+      await page.getByLabel('Password', { exact: true }).fill(account.password);
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+      await page.waitForURL(`${server.url}/card`);
+      assert.equal(await signedInName(page), 'Pim Pinson');
+      assertNoConsoleErrors(errors, 'password sign-in', EXPECTED);
+    } finally {
+      await close();
+    }
+  });
+
+  test('choose a PIN on the card page, then sign in with it as the remembered user', async () => {
+    const { page, errors, close } = await openPage(session);
+    try {
+      await goto(page, server.url, '/login');
+      await page.getByLabel('Email').fill(account.email);
+      await page.getByLabel('Password', { exact: true }).fill(account.password);
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+      await page.waitForURL(`${server.url}/dashboard`);
+      await page.getByRole('link', { name: /Pim Pinson/ }).click();
+      await page.getByRole('heading', { name: 'Sign-in PIN' }).waitFor();
+      assert.equal(await page.getByTestId('user-id').textContent(), account.user.id);
+
+      // Two different PINs: caught before sending, focus on the field.
+      await page.getByLabel('New PIN', { exact: true }).fill('1357');
+      await page.getByLabel('New PIN again').fill('1358');
+      await page.getByLabel('Your password').fill(account.password);
+      await page.getByRole('button', { name: 'Set PIN' }).click();
+      await page.waitForFunction(() => document.activeElement?.id === 'pin-confirm');
+      assert.match((await page.locator('#pin-confirm-error').textContent()) ?? '', /not the same/);
+      // A wrong password: the server's 403 lands under the password field.
+      await page.getByLabel('New PIN again').fill('1357');
+      await page.getByLabel('Your password').fill('wrong password');
+      await page.getByRole('button', { name: 'Set PIN' }).click();
+      await page.locator('#pin-password-error').getByText('That password is not right').waitFor();
+      await page.waitForFunction(() => document.activeElement?.id === 'pin-password');
+      await page.getByLabel('Your password').fill(account.password);
+      await page.getByRole('button', { name: 'Set PIN' }).click();
+      await page.getByText('Your PIN is set.').waitFor();
+      await page.getByRole('heading', { name: 'Change your PIN' }).waitFor();
+      await page.getByTestId('audit-list').getByText('PIN set').waitFor();
+
+      await signOut(page);
+      await page.getByRole('link', { name: /Use your PIN/ }).click();
+      await page.getByRole('heading', { level: 1, name: 'Sign in with your PIN' }).waitFor();
+      assert.equal(await page.getByTestId('pin-last-user').textContent(), 'Pim Pinson');
+      await assertAccessibleInBothThemes(page, '/login/pin (remembered user)', 'login-pin');
+
+      await page.getByLabel('PIN', { exact: true }).fill('9999');
+      await page.getByRole('button', { name: 'Sign in with PIN' }).click();
+      await page
+        .getByRole('alert')
+        .getByText(/That PIN is not right/)
+        .waitFor();
+      assert.equal(await page.getByLabel('PIN', { exact: true }).inputValue(), '', 'a wrong PIN is cleared');
+      await assertNoAxeViolations(page, '/login/pin with an error');
+
+      await page.getByLabel('PIN', { exact: true }).fill('1357');
+      await page.getByRole('button', { name: 'Sign in with PIN' }).click();
+      await page.waitForURL(`${server.url}/dashboard`);
+      assert.equal(await signedInName(page), 'Pim Pinson');
+      assertNoConsoleErrors(errors, 'PIN sign-in', EXPECTED);
+    } finally {
+      await close();
+    }
+  });
+
+  test('PIN sign-in with a typed user id on a device that remembers nobody', async () => {
+    const { page, errors, close } = await openPage(session);
+    try {
+      await goto(page, server.url, '/login/pin');
+      const userId = page.getByLabel('User id');
+      await userId.waitFor();
+      await page.getByRole('button', { name: 'Sign in with PIN' }).click();
+      await page.waitForFunction(() => document.activeElement?.id === 'pin-user-id');
+      assert.equal(await userId.getAttribute('aria-invalid'), 'true');
+      await assertNoAxeViolations(page, '/login/pin with empty fields');
+      await userId.fill(account.user.id);
+      await page.getByLabel('PIN', { exact: true }).fill('1357');
+      await page.getByRole('button', { name: 'Sign in with PIN' }).click();
+      await page.waitForURL(`${server.url}/dashboard`);
+      assert.equal(await signedInName(page), 'Pim Pinson');
+      assertNoConsoleErrors(errors, 'PIN sign-in with a user id');
+    } finally {
+      await close();
+    }
+  });
+
+  test('after 5 wrong PINs, PIN sign-in locks and says what to do', async () => {
+    const other = await registerAccount(server.url, 'Lou Locked');
+    await setPin(server.url, other, '8642');
+    const { page, errors, close } = await openPage(session);
+    try {
+      await goto(page, server.url, '/login/pin');
+      await page.getByLabel('User id').fill(other.user.id);
+      let message = '';
+      for (let i = 0; i < 6 && !/locked/.test(message); i++) {
+        await page.getByLabel('PIN', { exact: true }).fill('0000');
+        const answered = page.waitForResponse((r) => r.url().endsWith('/api/auth/pin-login'));
+        await page.getByRole('button', { name: 'Sign in with PIN' }).click();
+        await answered;
+        message = (await page.getByRole('alert').textContent()) ?? '';
+      }
+      assert.match(message, /PIN sign-in is locked after too many wrong PINs\. Try again in \d+ (seconds|minutes)/);
+      assert.match(message, /email and password/);
+      // Even the right PIN is refused while locked.
+      await page.getByLabel('PIN', { exact: true }).fill('8642');
+      await page.getByRole('button', { name: 'Sign in with PIN' }).click();
+      await page
+        .getByRole('alert')
+        .getByText(/locked/)
+        .waitFor();
+      assert.equal(page.url(), `${server.url}/login/pin`);
+      await screenshot(page, 'login-pin-locked');
+      await assertNoAxeViolations(page, '/login/pin locked');
+      assertNoConsoleErrors(errors, 'PIN lock', EXPECTED);
+    } finally {
+      await close();
+    }
+  });
+});
