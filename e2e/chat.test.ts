@@ -166,6 +166,7 @@ async function watchStreaming(page: Page): Promise<void> {
     const seen = [];
     window.__streamed = seen;
     new MutationObserver(() => {
+      if (document.querySelector('li[data-role="assistant"] progress')) window.__sawProgress = true;
       const li = document.querySelector('li[data-role="assistant"][data-status="streaming"]');
       const text = li && li.querySelector('.break-words') ? li.querySelector('.break-words').textContent : '';
       if (text && seen[seen.length - 1] !== text) seen.push(text);
@@ -587,7 +588,10 @@ describe('chat: signed in', () => {
       await picker.waitFor();
       assert.ok((await picker.locator('option').allTextContents()).includes('tiny-llama-second'));
       await picker.selectOption({ label: 'tiny-llama-second' });
-      const signIn = await api<{ accessToken: string }>('POST', '/api/auth/login', { email: user.email, password: user.password });
+      const signIn = await api<{ accessToken: string }>('POST', '/api/auth/login', {
+        email: user.email,
+        password: user.password,
+      });
       assert.equal(signIn.status, 200, JSON.stringify(signIn.body));
       const token = signIn.body.accessToken;
       for (let i = 0; i < 50; i++) {
@@ -630,6 +634,43 @@ describe('chat: signed in', () => {
       const chats = chatListSchema.parse((await api('GET', '/api/chats', undefined, token)).body);
       assert.equal(chats.items.length, 1, 'one chat left on the server');
       assert.notEqual(chats.items[0]!.id, firstChat);
+
+      // Signing out leaves nothing of the account's chats on this device.
+      const cachedOwners = () =>
+        page.evaluate(
+          () =>
+            new Promise<string[]>((resolve) => {
+              const open = indexedDB.open('medichat-chat');
+              open.onsuccess = () => {
+                const all = open.result.transaction('chats').objectStore('chats').getAll();
+                all.onsuccess = () => {
+                  resolve((all.result as Array<{ owner: string }>).map((c) => c.owner));
+                  open.result.close();
+                };
+              };
+            }),
+        );
+      assert.ok(
+        (await cachedOwners()).some((o) => o.startsWith('user:')),
+        'the account chat was cached while signed in',
+      );
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Chat' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Guest chat' }).waitFor();
+      await page.waitForFunction(
+        () =>
+          new Promise<boolean>((resolve) => {
+            const open = indexedDB.open('medichat-chat');
+            open.onsuccess = () => {
+              const all = open.result.transaction('chats').objectStore('chats').getAll();
+              all.onsuccess = () => {
+                resolve((all.result as Array<{ owner: string }>).every((c) => c.owner === 'guest'));
+                open.result.close();
+              };
+            };
+          }),
+      );
+      assert.equal(await page.locator('li[data-message-id]').count(), 0, 'the guest sees none of it');
       assert.deepEqual(errors, [], 'no console errors');
     } finally {
       await close();

@@ -9,7 +9,7 @@ import { cn } from '@/lib/cn';
 import { chatKeys } from '../api/keys';
 import { useChatList } from '../hooks/use-chat-list';
 import { useOnline } from '@/hooks/use-online';
-import { useChatIdentity } from '../lib/chat-identity';
+import { useChatCacheHousekeeping, useChatIdentity } from '../lib/chat-identity';
 import { newClientId } from '../lib/chat-session';
 import { registerOfflineShell } from '../lib/offline-shell';
 import { ChatList, chatTitle } from './chat-list';
@@ -63,6 +63,7 @@ export function ChatPane({ className, title = 'Conversation', layout = 'page', t
   const [listOpen, setListOpen] = useState(false);
   const listId = useId();
   const { owner } = identity;
+  useChatCacheHousekeeping(identity);
 
   useEffect(() => registerOfflineShell(), []);
 

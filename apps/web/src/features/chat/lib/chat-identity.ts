@@ -4,9 +4,17 @@
  * `POST /api/chats`). The rest of the chat feature only uses what this file exports, so it does not
  * care how identity is stored.
  */
-import { useSyncExternalStore } from 'react';
-import { getAccessToken, getGuestToken, getSessionState, setGuestToken, subscribeSession } from '@/lib/auth-store';
+import { useEffect, useSyncExternalStore } from 'react';
+import {
+  getAccessToken,
+  getGuestToken,
+  getSessionState,
+  hasSessionHint,
+  setGuestToken,
+  subscribeSession,
+} from '@/lib/auth-store';
 import { refreshSession } from '@/lib/session';
+import { adoptGuestData, forgetAccounts } from './offline-store';
 
 export interface ChatIdentity {
   /** Whose chats these are on this device: "guest" or "user:<id>". */
@@ -84,4 +92,18 @@ export async function recoverFromUnauthorized(): Promise<boolean> {
     guestTokenChanged();
   }
   return false;
+}
+
+/**
+ * Keeps this device's chat cache with its owner: signing in adopts the guest's chats (the server
+ * moved them to the account); a real sign-out (not an offline page load that could not refresh the
+ * session) removes every account's cached chats and queued messages.
+ */
+export function useChatCacheHousekeeping(identity: ChatIdentity): void {
+  const { ready, signedIn, owner } = identity;
+  useEffect(() => {
+    if (!ready) return;
+    if (signedIn) void adoptGuestData(owner);
+    else if (!hasSessionHint()) void forgetAccounts();
+  }, [ready, signedIn, owner]);
 }

@@ -159,6 +159,33 @@ export function forgetOwner(owner: string): Promise<void> {
   });
 }
 
+/**
+ * Signed in: the guest's chats moved to the account on the server, so what this device keeps of
+ * them (and messages still waiting to be sent) now belongs to the account too.
+ */
+export function adoptGuestData(owner: string): Promise<void> {
+  return safely(undefined, async (d) => {
+    const tx = d.transaction(['chats', 'outbox'], 'readwrite');
+    for (const c of await tx.objectStore('chats').index('byOwner').getAll('guest')) {
+      await tx.objectStore('chats').put({ ...c, owner });
+    }
+    for (const e of await tx.objectStore('outbox').index('byOwner').getAll('guest')) {
+      await tx.objectStore('outbox').put({ ...e, owner });
+    }
+    await tx.done;
+  });
+}
+
+/** Signed out: nothing of any account stays on this device (guest chats stay, they are the guest's). */
+export function forgetAccounts(): Promise<void> {
+  return safely(undefined, async (d) => {
+    const owners = new Set<string>();
+    for (const c of await d.getAll('chats')) if (c.owner !== 'guest') owners.add(c.owner);
+    for (const e of await d.getAll('outbox')) if (e.owner !== 'guest') owners.add(e.owner);
+    for (const owner of owners) await forgetOwner(owner);
+  });
+}
+
 // ---------------------------------------------------------------------------------------- messages
 
 /** Store (or update) messages, then keep only the newest CACHED_MESSAGES_PER_CHAT of their chat. */
