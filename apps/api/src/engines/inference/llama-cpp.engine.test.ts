@@ -30,7 +30,7 @@ async function assertLoopResponsive<T extends { completionTokens?: number; total
 ): Promise<T> {
   const idle = monitorEventLoopDelay({ resolution: 5 });
   idle.enable();
-  await new Promise((r) => setTimeout(r, 750));
+  await new Promise((r) => setTimeout(r, 1000));
   idle.disable();
   const idleP99 = idle.percentile(99) / 1e6;
   const h = monitorEventLoopDelay({ resolution: 5 });

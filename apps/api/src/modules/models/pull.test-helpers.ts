@@ -107,7 +107,8 @@ export async function startHub(token?: string): Promise<Hub> {
     if (hub.cutNext !== undefined) {
       const cut = hub.cutNext;
       hub.cutNext = undefined;
-      res.write(slice.subarray(0, cut), () => res.destroy());
+      // Half a body, then a clean close (FIN, not RST: the client keeps what it got).
+      res.write(slice.subarray(0, cut), () => setTimeout(() => res.socket?.end(), 50));
       return;
     }
     res.end(slice);
