@@ -90,6 +90,10 @@ export const envSchema = z.object({
   LLAMA_PARALLEL: int(1, 64).default(2),
   /** Longest assistant reply, in tokens. */
   MAX_REPLY_TOKENS: int(16, 8192).default(512),
+  /** Bearer key for registered `openai` models (OpenAI-compatible servers); never logged. */
+  OPENAI_API_KEY: z.string().min(1).max(512).optional(),
+  /** Hugging Face token for registered `hf-inference` models; never logged. */
+  HF_TOKEN: z.string().min(1).max(512).optional(),
   /** Crisis line named in self-harm answers, e.g. "988" or "Samaritans on 116 123"; unset = generic wording. */
   CRISIS_LINE: z
     .string()
@@ -134,6 +138,9 @@ export interface Config {
   inference: {
     defaultModel?: string;
     memoryBudgetBytes: number;
+    /** Keys for remote engines (never logged). */
+    openaiApiKey?: string;
+    hfToken?: string;
     llama: { threads?: number; gpu: false | 'auto' | 'cuda' | 'vulkan'; contextSize: number; parallel: number };
   };
   chat: { maxReplyTokens: number; crisisLine?: string };
@@ -254,6 +261,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     inference: {
       defaultModel: env.DEFAULT_MODEL,
       memoryBudgetBytes: env.MODEL_MEMORY_BUDGET_MB * 1024 * 1024,
+      openaiApiKey: env.OPENAI_API_KEY,
+      hfToken: env.HF_TOKEN,
       llama: {
         threads: env.LLAMA_THREADS,
         gpu: env.LLAMA_GPU,

@@ -10,6 +10,8 @@ import { LlamaCppEngine } from '../../engines/inference/llama-cpp.engine.js';
 import { ModelManager } from '../../engines/inference/model-manager.js';
 import type { InferenceEngine, ModelDescriptor } from '../../engines/inference/port.js';
 import { TransformersEngine } from '../../engines/inference/transformers.engine.js';
+import { OpenAIEngine } from '../../engines/inference/openai.engine.js';
+import { HfInferenceEngine } from '../../engines/inference/hf-inference.engine.js';
 import { ModelRepository } from './model.repository.js';
 import { ModelService } from './model.service.js';
 
@@ -39,6 +41,9 @@ export default fp(
         },
       }),
       transformers: new TransformersEngine({ localModelPath: config.modelsDir, threads: llama.threads }),
+      // Remote engines: each registered model carries its server URL; keys come from config only.
+      openai: new OpenAIEngine({ apiKey: config.inference.openaiApiKey }),
+      'hf-inference': new HfInferenceEngine({ token: config.inference.hfToken, env: {} }),
     };
     const manager = new ModelManager({
       engines,

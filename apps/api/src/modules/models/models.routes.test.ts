@@ -5,6 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ensureTinyGguf } from '../../engines/inference/tiny-model.test-helpers.js';
@@ -18,6 +20,8 @@ import {
   newClientId,
   newGuest,
   newUser,
+  openSocket,
+  tokensOf,
   type ChatTestApp,
 } from '../chats/chat.test-helpers.js';
 import { DEFAULT_MODEL_SOURCE, MANIFEST } from './model-pull.js';
@@ -205,6 +209,83 @@ describe('default model at boot', () => {
       await t.close();
       const { rmSync } = await import('node:fs');
       rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('a remote OpenAI-compatible model registered by an admin answers chats', () => {
+  let server: Server;
+  let baseUrl: string;
+  const seen: Array<{ url: string; auth: string | undefined; body: Record<string, unknown> | null }> = [];
+  before(async () => {
+    // A minimal server speaking the OpenAI wire format: GET /v1/models, streamed chat completions.
+    server = createServer((req, res) => {
+      let raw = '';
+      req.on('data', (c) => (raw += c));
+      req.on('end', () => {
+        seen.push({ url: req.url ?? '', auth: req.headers.authorization, body: raw ? JSON.parse(raw) : null });
+        if (req.url === '/v1/models') {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ object: 'list', data: [{ id: 'remote-llm', object: 'model' }] }));
+          return;
+        }
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        const chunk = (delta: object, finish: string | null = null) =>
+          `data: ${JSON.stringify({ id: 'x', object: 'chat.completion.chunk', model: 'remote-llm', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+        res.write(chunk({ role: 'assistant', content: '' }));
+        for (const w of ['Drink ', 'water ', 'and ', 'rest.']) res.write(chunk({ content: w }));
+        res.write(chunk({}, 'stop'));
+        res.write(
+          `data: ${JSON.stringify({ id: 'x', object: 'chat.completion.chunk', choices: [], usage: { prompt_tokens: 50, completion_tokens: 4, total_tokens: 54 } })}\n\n`,
+        );
+        res.end('data: [DONE]\n\n');
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+  });
+  after(() => new Promise<void>((r) => server.close(() => r())));
+
+  it('registers, streams over the WebSocket, stores the reply; the key comes from config', async () => {
+    const t = await createChatTestApp('sqlite', { ...ADMIN, OPENAI_API_KEY: 'sk-config-key-123' }, { model: false });
+    try {
+      const login = await t.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { email: ADMIN.ADMIN_EMAIL, password: ADMIN.ADMIN_PASSWORD },
+      });
+      const admin = { authorization: `Bearer ${login.json().accessToken}` };
+      const reg = await t.app.inject({
+        method: 'POST',
+        url: '/api/models',
+        headers: admin,
+        payload: { name: 'remote', engine: 'openai', path: 'remote-llm', baseUrl, isDefault: true },
+      });
+      assert.equal(reg.statusCode, 201, reg.body);
+      assert.equal(reg.json().isDefault, true);
+      const g = await newGuest(t.app);
+      const s = await openSocket(t.wsBase, g.chatId, { token: g.token });
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/messages',
+        headers: g.auth,
+        payload: { chatId: g.chatId, content: 'I feel a bit run down.', clientId: newClientId() },
+      });
+      assert.equal(res.statusCode, 200, res.body);
+      assert.equal(res.json().content, 'Drink water and rest.');
+      assert.equal(res.json().model, 'remote');
+      assert.equal(res.json().timings.tokens, 4);
+      await s.next((e) => e.type === 'message.completed');
+      assert.equal(tokensOf(s.events, res.json().id).text, 'Drink water and rest.');
+      await s.close();
+      const completion = seen.find((r) => r.url === '/v1/chat/completions')!;
+      assert.equal(completion.auth, 'Bearer sk-config-key-123');
+      assert.equal(completion.body!.model, 'remote-llm');
+      const msgs = completion.body!.messages as Array<{ role: string; content: string }>;
+      assert.equal(msgs[0]!.role, 'system');
+      assert.equal(msgs.at(-1)!.content, 'I feel a bit run down.');
+    } finally {
+      await t.close();
     }
   });
 });
