@@ -37,6 +37,7 @@ import {
   updateOutbox,
   type OutboxEntry,
 } from './offline-store';
+import { mergeMessages, TERMINAL } from './merge-messages';
 import { plainText } from './plain-text';
 
 export type SendPhase = 'queued' | 'sending' | 'failed';
@@ -81,7 +82,6 @@ export interface ChatSessionOptions {
   onChatChanged?: (chat: Chat | null) => void;
 }
 
-const TERMINAL = new Set<Message['status']>(['complete', 'failed', 'stopped']);
 const ACK_TIMEOUT_MS = 20_000;
 const PING_INTERVAL_MS = 25_000;
 /** Send errors worth trying again later; any other refusal is final for that message. */
@@ -89,11 +89,6 @@ const TRANSIENT_SEND_ERRORS = new Set(['rate_limited', 'internal', 'service_unav
 
 export function newClientId(): string {
   return crypto.randomUUID();
-}
-
-function byCreated(a: Message, b: Message): number {
-  if (a.createdAt !== b.createdAt) return a.createdAt < b.createdAt ? -1 : 1;
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
 function errorText(err: unknown): string {
@@ -620,26 +615,4 @@ export class ChatSession {
   private upsert(message: Message, extra: Partial<ChatViewState> = {}): void {
     this.set({ messages: mergeMessages(this.state.messages, [message], { force: true }), ...extra });
   }
-}
-
-/**
- * Merge `incoming` into `current` by id, oldest first. Without `force` (pages fetched over HTTP) a
- * message that has ended is never replaced by an older, unfinished copy of itself, nor a reply
- * streaming here by the empty text the server stores until the reply ends.
- */
-export function mergeMessages(current: Message[], incoming: Message[], options: { force?: boolean } = {}): Message[] {
-  if (incoming.length === 0) return current;
-  const byId = new Map(current.map((m) => [m.id, m]));
-  for (const m of incoming) {
-    const existing = byId.get(m.id);
-    if (existing && !options.force) {
-      const existingDone = TERMINAL.has(existing.status);
-      const incomingDone = TERMINAL.has(m.status);
-      if (existingDone && !incomingDone) continue;
-      if (!existingDone && !incomingDone) continue;
-      if (existingDone && incomingDone && existing.updatedAt > m.updatedAt) continue;
-    }
-    byId.set(m.id, m);
-  }
-  return [...byId.values()].sort(byCreated);
 }
