@@ -90,7 +90,8 @@ async function openChat(page: Page): Promise<void> {
   await page.goto(server.url + '/chat', { waitUntil: 'load' });
   await page
     .getByRole('heading', { level: 1 })
-    .waitFor()
+    // Patient: on a busy 2-core machine the first paint has been seen to take long.
+    .waitFor({ timeout: 60_000 })
     .catch(async (err: unknown) => {
       await screenshot(page, 'chat-debug-no-h1');
       throw err;
