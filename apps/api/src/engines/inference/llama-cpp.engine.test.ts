@@ -8,6 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { availableParallelism, loadavg } from 'node:os';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { existsSync } from 'node:fs';
 import { LlamaCppEngine, type LlamaCppModel } from './llama-cpp.engine.js';
@@ -20,13 +21,19 @@ const messages = [
 ];
 
 /**
- * Run `work` while watching the event loop; assert the loop stays free: busy (ELU) under half the
- * time, and p99 timer lag under 50 ms beyond what the machine already shows with the loop idle
- * (measured just before: on a loaded CI box the scheduler alone delays timers).
+ * Run `work` while watching the event loop, and assert that it stays free:
+ * - busy (ELU) under half the time (real models; the tiny model does next to no native work per
+ *   token, so node-llama-cpp's own per-token JS dominates there and only the next bound applies);
+ * - no long synchronous stretch: a 5 ms interval samples how long the loop was *running* between
+ *   ticks (ELU active time); its p99 stays under 50 ms. Unlike timer lag, this does not count the
+ *   time the OS keeps the thread waiting for a core on an oversubscribed machine;
+ * - timer lag (what a client feels): p99 under 50 ms beyond the idle loop's own lag, asserted when
+ *   the machine is not oversubscribed (load average ≤ cores), reported always.
  */
 async function assertLoopResponsive<T extends { completionTokens?: number; totalMs: number }>(
   label: string,
   work: () => Promise<T>,
+  { maxBusy = 0.5 }: { maxBusy?: number } = {},
 ): Promise<T> {
   const idle = monitorEventLoopDelay({ resolution: 5 });
   idle.enable();
@@ -34,17 +41,30 @@ async function assertLoopResponsive<T extends { completionTokens?: number; total
   idle.disable();
   const idleP99 = idle.percentile(99) / 1e6;
   const h = monitorEventLoopDelay({ resolution: 5 });
+  const busy: number[] = [];
+  let prev = performance.eventLoopUtilization();
+  const sampler = setInterval(() => {
+    const now = performance.eventLoopUtilization();
+    busy.push(performance.eventLoopUtilization(now, prev).active);
+    prev = now;
+  }, 5);
   const elu0 = performance.eventLoopUtilization();
+  const load = loadavg()[0]!;
   h.enable();
   const r = await work();
   h.disable();
+  clearInterval(sampler);
   const elu = performance.eventLoopUtilization(elu0).utilization;
   const p99 = h.percentile(99) / 1e6;
+  busy.sort((a, b) => a - b);
+  const busyP99 = busy[Math.min(busy.length - 1, Math.ceil(busy.length * 0.99) - 1)] ?? 0;
+  const oversubscribed = load > availableParallelism();
   console.log(
-    `# ${label}: event-loop lag during ${r.completionTokens} tokens in ${r.totalMs.toFixed(0)} ms: p50 ${(h.percentile(50) / 1e6).toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${(h.max / 1e6).toFixed(1)} ms; loop busy ${(elu * 100).toFixed(1)}% (idle-loop p99 ${idleP99.toFixed(1)} ms; 5 ms resolution)`,
+    `# ${label}: ${r.completionTokens} tokens in ${r.totalMs.toFixed(0)} ms; loop busy ${(elu * 100).toFixed(1)}%, longest busy stretch p99 ${busyP99.toFixed(1)} ms / max ${(busy.at(-1) ?? 0).toFixed(1)} ms; timer lag p50 ${(h.percentile(50) / 1e6).toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${(h.max / 1e6).toFixed(1)} ms (idle loop p99 ${idleP99.toFixed(1)} ms, load ${load.toFixed(1)} on ${availableParallelism()} cores${oversubscribed ? ': oversubscribed, lag bound reported only' : ''})`,
   );
-  assert.ok(elu < 0.5, `event loop busy ${(elu * 100).toFixed(1)}% of the generation`);
-  assert.ok(p99 < 50 + idleP99, `p99 lag ${p99.toFixed(1)} ms (idle ${idleP99.toFixed(1)} ms)`);
+  assert.ok(elu < maxBusy, `event loop busy ${(elu * 100).toFixed(1)}% of the generation`);
+  assert.ok(busyP99 < 50, `p99 busy stretch ${busyP99.toFixed(1)} ms`);
+  if (!oversubscribed) assert.ok(p99 < 50 + idleP99, `p99 lag ${p99.toFixed(1)} ms (idle ${idleP99.toFixed(1)} ms)`);
   return r;
 }
 
@@ -147,7 +167,7 @@ describe('LlamaCppEngine (tiny GGUF)', () => {
   });
 
   test('the event loop stays responsive during a generation (p99 lag < 50 ms over idle)', async () => {
-    const r = await assertLoopResponsive('tiny', () => model.generate({ messages, maxTokens: 200 }));
+    const r = await assertLoopResponsive('tiny', () => model.generate({ messages, maxTokens: 200 }), { maxBusy: 1 });
     assert.equal(r.completionTokens, 200);
   });
 
