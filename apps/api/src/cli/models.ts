@@ -27,7 +27,14 @@ import {
 } from '../modules/models/model-pull.js';
 
 export interface ModelsCommandDeps {
-  config: { dataDir: string; modelsDir: string; hfEndpoint?: string; hfToken?: string };
+  config: {
+    dataDir: string;
+    modelsDir: string;
+    hfEndpoint?: string;
+    hfToken?: string;
+    /** The app's Config keeps the hub token here. */
+    inference?: { hfToken?: string; hfEndpoint?: string };
+  };
   /** The `models` collection: pulled models are registered there. */
   models?: Collection<ModelDoc>;
   /** For HF_ENDPOINT / HF_TOKEN when `config` has none. Default: `process.env`. */
@@ -142,8 +149,8 @@ async function pull(
   try {
     return await pullModel(source, {
       modelsDir: deps.config.modelsDir,
-      hfEndpoint: deps.config.hfEndpoint ?? env.HF_ENDPOINT ?? DEFAULT_HF_ENDPOINT,
-      hfToken: deps.config.hfToken ?? env.HF_TOKEN ?? undefined,
+      hfEndpoint: deps.config.hfEndpoint ?? deps.config.inference?.hfEndpoint ?? env.HF_ENDPOINT ?? DEFAULT_HF_ENDPOINT,
+      hfToken: deps.config.hfToken ?? deps.config.inference?.hfToken ?? env.HF_TOKEN ?? undefined,
       env,
       signal: deps.signal,
       onProgress: (p) => bar.update(p),
