@@ -7,11 +7,14 @@
  * (needs `npm run build -w @medichat/shared && npm run build -w @medichat/web` first).
  */
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { GOOD_PASSWORD, uniqueEmail } from './fixtures/api.js';
+import { ffmpegPath } from './fixtures/qr-video.js';
 import {
   MOBILE,
   assertAccessibleInBothThemes,
@@ -26,16 +29,19 @@ import { assertWebBuilt, startServer, type TestServer } from './support/server.j
 
 let server: TestServer;
 let session: BrowserSession;
+let work: string;
 
 before(async () => {
   assertWebBuilt();
   server = await startServer({ AUTH_RATE_LIMIT_MAX: '1000' });
   session = await launchBrowser();
+  work = mkdtempSync(join(tmpdir(), 'medichat-card-'));
 });
 
 after(async () => {
   await session?.close();
   await server?.close();
+  if (work) rmSync(work, { recursive: true, force: true });
 });
 
 const bmiValue = (page: Page) => page.getByTestId('bmi-value').textContent();
@@ -318,6 +324,50 @@ describe('register → medical card → print', () => {
     assertNoConsoleErrors(errors, '/card/print');
   });
 
+  test('profile picture: refuse a non-image, preview, upload, shown in the header', async () => {
+    const { page, errors } = opened;
+    await goto(page, server.url, '/card');
+    const input = page.locator('#avatar-file');
+    await input.setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not a picture') });
+    await page.locator('#avatar-error').getByText('Choose a PNG, JPEG or WebP picture.').waitFor();
+    assert.equal(await input.getAttribute('aria-invalid'), 'true');
+
+    const picture = join(work, 'avatar.png');
+    execFileSync(ffmpegPath(), [
+      '-loglevel',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      'color=c=0x2a9d8f:s=256x256',
+      '-frames:v',
+      '1',
+      picture,
+    ]);
+    await input.setInputFiles(picture);
+    const preview = page.getByRole('img', { name: 'Preview of your new profile picture' });
+    await preview.waitFor();
+    assert.match((await preview.getAttribute('src')) ?? '', /^blob:/, 'previewed from the file, before any upload');
+    await assertAccessibleInBothThemes(page, '/card (avatar preview)');
+    const uploaded = page.waitForResponse(
+      (r) => r.url().endsWith('/api/users/me/avatar') && r.request().method() === 'PUT',
+    );
+    await page.getByRole('button', { name: 'Use this picture' }).click();
+    assert.equal((await uploaded).status(), 200);
+    await page.getByText('Profile picture updated.').waitFor();
+    const headerAvatar = page.getByTestId('signed-in-user').first().locator('img');
+    await headerAvatar.waitFor();
+    assert.match((await headerAvatar.getAttribute('src')) ?? '', /^\/api\/users\/[^/]+\/avatar\//);
+    await page.waitForFunction(() => {
+      const img = document.querySelector<HTMLImageElement>('[data-testid="signed-in-user"] img');
+      return !!img && img.complete && img.naturalWidth > 0;
+    });
+    await page.getByTestId('audit-list').getByText('Profile picture changed').waitFor();
+    await screenshot(page, 'card-avatar');
+    assertNoConsoleErrors(errors, 'avatar upload');
+  });
+
   test('mobile: the card and the print page fit a phone', async () => {
     const { page, errors } = opened;
     await page.setViewportSize(MOBILE);
@@ -329,5 +379,55 @@ describe('register → medical card → print', () => {
       await assertAccessibleInBothThemes(page, `${path} (mobile)`, `mobile${path.replaceAll('/', '-')}`);
     }
     assertNoConsoleErrors(errors, 'mobile');
+  });
+});
+
+describe('guest chats move to the new account', () => {
+  test('a guest who registers keeps the chat they started', async () => {
+    const { page, errors, close } = await openPage(session);
+    try {
+      await goto(page, server.url, '/register');
+      // A guest session and a chat in it, as the guest chat does it (the token is kept in localStorage).
+      const chatId = await page.evaluate(async () => {
+        const guest = (await (await fetch('/api/auth/guest', { method: 'POST' })).json()) as { guestToken: string };
+        localStorage.setItem('medichat-guest-token', guest.guestToken);
+        const created = await fetch('/api/chats', {
+          method: 'POST',
+          headers: { authorization: `Bearer ${guest.guestToken}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ title: 'Headache since Tuesday' }),
+        });
+        return ((await created.json()) as { chat: { id: string } }).chat.id;
+      });
+      const email = uniqueEmail('guest');
+      await page.getByLabel('Email').fill(email);
+      await page.getByLabel('Password', { exact: true }).fill(GOOD_PASSWORD);
+      const register = page.waitForRequest((r) => r.url().endsWith('/api/auth/register'));
+      await page.getByRole('button', { name: 'Create account' }).click();
+      assert.match(
+        (await register).headers().authorization ?? '',
+        /^Bearer .+/,
+        'the guest token goes with the sign-up',
+      );
+      await page.waitForURL(`${server.url}/card?welcome=1`);
+      assert.equal(
+        await page.evaluate(() => localStorage.getItem('medichat-guest-token')),
+        null,
+        'the guest token is dropped',
+      );
+
+      // The account now owns the chat.
+      const login = await fetch(`${server.url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email, password: GOOD_PASSWORD }),
+      });
+      const { accessToken } = (await login.json()) as { accessToken: string };
+      const chats = await fetch(`${server.url}/api/chats`, { headers: { authorization: `Bearer ${accessToken}` } });
+      const body = JSON.stringify(await chats.json());
+      assert.ok(body.includes(chatId), `the guest's chat is in the account's list: ${body}`);
+      assertNoConsoleErrors(errors, 'guest sign-up');
+    } finally {
+      await close();
+    }
   });
 });

@@ -17,21 +17,26 @@ interface MeasurementsFieldsProps {
   error: (key: string) => string | undefined;
 }
 
-/** Switching units converts what is typed, so nothing is lost; the server stores metric. */
+/**
+ * Switching units converts what is typed, so nothing is lost; only the target unit's fields are
+ * written, and a measure typed in the target unit before keeps its typed text. The server stores
+ * metric.
+ */
 function convert(draft: CardDraft, card: Card, units: Units): Partial<CardDraft> {
   if (units === draft.units) return {};
   const { heightCm, weightKg } = effectiveMeasurements(draft, card);
   const next: Partial<CardDraft> = { units };
-  if (draft.heightTypedIn === units) {
-    // Back to the unit the height was typed in: keep those strings as typed.
-  } else if (heightCm !== null && !Number.isNaN(heightCm)) {
-    const fi = cmToFeetInches(heightCm);
-    Object.assign(next, { heightCm: String(heightCm), heightFt: fi.ft, heightIn: fi.in });
+  if (draft.heightTypedIn !== units && heightCm !== null && !Number.isNaN(heightCm)) {
+    if (units === 'metric') next.heightCm = String(heightCm);
+    else {
+      const fi = cmToFeetInches(heightCm);
+      next.heightFt = fi.ft;
+      next.heightIn = fi.in;
+    }
   }
-  if (draft.weightTypedIn === units) {
-    // Likewise for the weight.
-  } else if (weightKg !== null && !Number.isNaN(weightKg)) {
-    Object.assign(next, { weightKg: String(weightKg), weightLb: kgToPounds(weightKg) });
+  if (draft.weightTypedIn !== units && weightKg !== null && !Number.isNaN(weightKg)) {
+    if (units === 'metric') next.weightKg = String(weightKg);
+    else next.weightLb = kgToPounds(weightKg);
   }
   return next;
 }
