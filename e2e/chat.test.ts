@@ -186,6 +186,13 @@ describe('chat', () => {
       assert.equal(await guestToken(page), null, 'no guest session before the first message');
       await assertAccessible(page, '/chat (empty, light)');
 
+      // Shift+Enter is a new line, not a send.
+      await composer(page).fill('line one');
+      await composer(page).press('Shift+Enter');
+      await composer(page).pressSequentially('line two');
+      assert.equal(await composer(page).inputValue(), 'line one\nline two');
+      assert.equal(await page.locator('li[data-role="user"]').count(), 0, 'nothing sent');
+
       await watchStreaming(page);
       await send(page, 'Hello! What can I take for a mild headache?');
       const reply = page.locator('li[data-role="assistant"]').last();
@@ -416,6 +423,30 @@ describe('chat', () => {
       await page.reload({ waitUntil: 'load' });
       await stopped.waitFor();
       assert.equal(((await stopped.locator('.break-words').textContent()) ?? '').trim(), partial);
+      assert.deepEqual(errors, [], 'no console errors');
+    } finally {
+      await close();
+    }
+  });
+
+  test('markdown is rendered safely: no raw HTML, no script URLs', async () => {
+    const { page, errors, close } = await openPage();
+    try {
+      await openChat(page);
+      await send(
+        page,
+        '**bold** <img src="/x.png" onerror="window.__xss=1"> <script>window.__xss=2</script> [click](javascript:window.__xss=3) [ok](https://example.org)',
+      );
+      const mine = page.locator('li[data-role="user"][data-message-id]');
+      await mine.waitFor({ timeout: REPLY_TIMEOUT });
+      assert.equal(await mine.locator('strong').textContent(), 'bold', 'markdown is rendered');
+      assert.equal(await mine.locator('img, script').count(), 0, 'raw HTML is not');
+      const hrefs = await mine.locator('a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+      assert.ok(!hrefs.some((h) => h && /^javascript:/i.test(h)), `no javascript: link (${JSON.stringify(hrefs)})`);
+      assert.ok(hrefs.includes('https://example.org'));
+      await mine.getByRole('link', { name: 'click' }).click();
+      assert.equal(await page.evaluate('window.__xss'), undefined, 'nothing ran');
+      await page.locator('li[data-role="assistant"][data-status="complete"]').waitFor({ timeout: REPLY_TIMEOUT });
       assert.deepEqual(errors, [], 'no console errors');
     } finally {
       await close();
