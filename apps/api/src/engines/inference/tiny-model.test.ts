@@ -23,7 +23,11 @@ test('the generator is deterministic and its output loads and generates', async 
   try {
     const model = await engine.load({ id: 's2', name: 's2', engine: 'llama-cpp', path });
     assert.equal(model.chatWrapperName, 'ChatML');
-    assert.deepEqual(model.model.tokenizer('<|im_start|>', true).length, 1, 'chat-template control tokens are single tokens');
+    assert.deepEqual(
+      model.model.tokenizer('<|im_start|>', true).length,
+      1,
+      'chat-template control tokens are single tokens',
+    );
     const chunks: string[] = [];
     const r = await model.generate({
       messages: [{ role: 'user', content: 'hello' }],

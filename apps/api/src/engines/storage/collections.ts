@@ -26,10 +26,24 @@ export interface UserDoc {
 
 export const users: CollectionSpec<UserDoc> = {
   name: 'users',
-  fields: { email: 'string', phone: 'string', role: 'string', createdAt: 'date', updatedAt: 'date', pinLockedUntil: 'date', pinFailures: 'number' },
+  fields: {
+    email: 'string',
+    phone: 'string',
+    role: 'string',
+    createdAt: 'date',
+    updatedAt: 'date',
+    pinLockedUntil: 'date',
+    pinFailures: 'number',
+  },
   indexes: [
     { name: 'users_email_unique', keys: [['email', 1]], unique: true, serves: 'login by email; one account per email' },
-    { name: 'users_phone_unique', keys: [['phone', 1]], unique: true, sparse: true, serves: 'login by phone; phone optional' },
+    {
+      name: 'users_phone_unique',
+      keys: [['phone', 1]],
+      unique: true,
+      sparse: true,
+      serves: 'login by phone; phone optional',
+    },
   ],
   // `userId unique` of SPEC is the primary key `id` (`_id` in MongoDB), unique by construction.
 };
@@ -48,7 +62,9 @@ export interface MedicalCardDoc {
 export const medicalCards: CollectionSpec<MedicalCardDoc> = {
   name: 'medical_cards',
   fields: { userId: 'string', qrVersion: 'number', createdAt: 'date', updatedAt: 'date' },
-  indexes: [{ name: 'medical_cards_userId_unique', keys: [['userId', 1]], unique: true, serves: 'card at login / QR scan' }],
+  indexes: [
+    { name: 'medical_cards_userId_unique', keys: [['userId', 1]], unique: true, serves: 'card at login / QR scan' },
+  ],
 };
 
 export interface ChatDoc {
@@ -67,7 +83,14 @@ export const chats: CollectionSpec<ChatDoc> = {
   name: 'chats',
   fields: { userId: 'string', title: 'string', createdAt: 'date', updatedAt: 'date', expiresAt: 'date' },
   indexes: [
-    { name: 'chats_userId_updatedAt', keys: [['userId', 1], ['updatedAt', -1]], serves: "a user's chats, newest first (cursor by updatedAt, id)" },
+    {
+      name: 'chats_userId_updatedAt',
+      keys: [
+        ['userId', 1],
+        ['updatedAt', -1],
+      ],
+      serves: "a user's chats, newest first (cursor by updatedAt, id)",
+    },
     { name: 'chats_updatedAt', keys: [['updatedAt', -1]], serves: 'recently active chats (admin, sweeping)' },
     { name: 'chats_expiresAt', keys: [['expiresAt', 1]], sparse: true, serves: 'TTL of guest chats' },
   ],
@@ -99,15 +122,35 @@ export interface MessageDoc {
 
 export const messages: CollectionSpec<MessageDoc> = {
   name: 'messages',
-  fields: { chatId: 'string', role: 'string', status: 'string', clientId: 'string', replyTo: 'string', createdAt: 'date' },
+  fields: {
+    chatId: 'string',
+    role: 'string',
+    status: 'string',
+    clientId: 'string',
+    replyTo: 'string',
+    createdAt: 'date',
+  },
   indexes: [
     {
       name: 'messages_chatId_createdAt',
       // `id` closes the key so that equal timestamps page in a stable order without a sort in memory.
-      keys: [['chatId', 1], ['createdAt', 1], ['id', 1]],
+      keys: [
+        ['chatId', 1],
+        ['createdAt', 1],
+        ['id', 1],
+      ],
       serves: 'infinite scroll: messages of a chat by createdAt, both directions',
     },
-    { name: 'messages_chatId_clientId_unique', keys: [['chatId', 1], ['clientId', 1]], unique: true, sparse: true, serves: 'idempotent send: one message per client id in a chat' },
+    {
+      name: 'messages_chatId_clientId_unique',
+      keys: [
+        ['chatId', 1],
+        ['clientId', 1],
+      ],
+      unique: true,
+      sparse: true,
+      serves: 'idempotent send: one message per client id in a chat',
+    },
   ],
 };
 
@@ -132,9 +175,23 @@ export interface SessionDoc {
 
 export const sessions: CollectionSpec<SessionDoc> = {
   name: 'sessions',
-  fields: { token: 'string', kind: 'string', userId: 'string', family: 'string', createdAt: 'date', expiresAt: 'date', revokedAt: 'date', usedAt: 'date' },
+  fields: {
+    token: 'string',
+    kind: 'string',
+    userId: 'string',
+    family: 'string',
+    createdAt: 'date',
+    expiresAt: 'date',
+    revokedAt: 'date',
+    usedAt: 'date',
+  },
   indexes: [
-    { name: 'sessions_token_unique', keys: [['token', 1]], unique: true, serves: 'look up a session by its token hash' },
+    {
+      name: 'sessions_token_unique',
+      keys: [['token', 1]],
+      unique: true,
+      serves: 'look up a session by its token hash',
+    },
     { name: 'sessions_expiresAt', keys: [['expiresAt', 1]], serves: 'TTL: reclaim expired sessions' },
     { name: 'sessions_family', keys: [['family', 1]], sparse: true, serves: 'revoke a refresh-token family' },
     { name: 'sessions_userId', keys: [['userId', 1]], sparse: true, serves: "a user's sessions (logout everywhere)" },
@@ -169,8 +226,18 @@ export interface ModelDoc {
 
 export const models: CollectionSpec<ModelDoc> = {
   name: 'models',
-  fields: { name: 'string', engine: 'string', kind: 'string', status: 'string', isDefault: 'boolean', createdAt: 'date', updatedAt: 'date' },
-  indexes: [{ name: 'models_name_unique', keys: [['name', 1]], unique: true, serves: 'model by name; one record per name' }],
+  fields: {
+    name: 'string',
+    engine: 'string',
+    kind: 'string',
+    status: 'string',
+    isDefault: 'boolean',
+    createdAt: 'date',
+    updatedAt: 'date',
+  },
+  indexes: [
+    { name: 'models_name_unique', keys: [['name', 1]], unique: true, serves: 'model by name; one record per name' },
+  ],
 };
 
 export interface AuditDoc {
@@ -189,7 +256,16 @@ export interface AuditDoc {
 export const auditLog: CollectionSpec<AuditDoc> = {
   name: 'audit_log',
   fields: { actorId: 'string', subjectId: 'string', action: 'string', createdAt: 'date' },
-  indexes: [{ name: 'audit_subjectId_createdAt', keys: [['subjectId', 1], ['createdAt', -1]], serves: 'the owner sees who read or changed their card, newest first' }],
+  indexes: [
+    {
+      name: 'audit_subjectId_createdAt',
+      keys: [
+        ['subjectId', 1],
+        ['createdAt', -1],
+      ],
+      serves: 'the owner sees who read or changed their card, newest first',
+    },
+  ],
 };
 
 export const allCollections = [users, medicalCards, chats, messages, sessions, models, auditLog] as const;
