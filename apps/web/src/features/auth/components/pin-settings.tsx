@@ -119,6 +119,7 @@ export function PinSettings() {
           <TextField
             id="pin-confirm"
             label="New PIN again"
+            hint="The same digits."
             type="password"
             inputMode="numeric"
             autoComplete="off"

@@ -63,21 +63,21 @@ export function AuditList() {
           const where = [browserName(entry.userAgent), entry.ip ? `IP ${entry.ip}` : null].filter(Boolean).join(' · ');
           const extra = details(entry);
           return (
-            <li key={entry.id} className="flex flex-col gap-1 py-3 sm:flex-row sm:items-start sm:gap-4">
+            <li key={entry.id} className="py-3">
               <time
                 dateTime={entry.createdAt}
-                className="w-44 shrink-0 text-sm text-slate-700 tabular-nums dark:text-slate-300"
+                className="block text-sm text-slate-700 tabular-nums dark:text-slate-300"
               >
                 {dateFormat.format(new Date(entry.createdAt))}
               </time>
-              <div className="min-w-0 flex-1">
-                <p className={cn('font-semibold', byOther && 'text-red-900 dark:text-red-200')}>
-                  {AUDIT_ACTION_LABELS[entry.action] ?? entry.action}
-                  <span className="font-normal text-slate-700 dark:text-slate-300"> · {actorLabel(entry.actor)}</span>
-                </p>
-                {extra ? <p className="text-sm text-slate-700 dark:text-slate-300">{extra}</p> : null}
-                {where ? <p className="text-sm break-all text-slate-600 dark:text-slate-400">{where}</p> : null}
-              </div>
+              <p className={cn('font-semibold', byOther && 'text-red-900 dark:text-red-200')}>
+                {AUDIT_ACTION_LABELS[entry.action] ?? entry.action}
+              </p>
+              <p className="text-sm text-slate-700 dark:text-slate-300">{actorLabel(entry.actor)}</p>
+              {extra ? <p className="text-sm text-slate-700 dark:text-slate-300">{extra}</p> : null}
+              {where ? (
+                <p className="text-sm [overflow-wrap:anywhere] text-slate-600 dark:text-slate-400">{where}</p>
+              ) : null}
             </li>
           );
         })}

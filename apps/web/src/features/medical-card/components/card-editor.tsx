@@ -475,6 +475,7 @@ export function CardEditor({ user, card }: { user: User; card: Card }) {
                 {...listField('emergencyContacts', i, 'email')}
                 label="Email"
                 optional
+                hint="If they may be hard to reach by phone."
                 type="email"
                 value={c.email}
                 onValueChange={(email) => setRow('emergencyContacts', i, { email })}
