@@ -2,7 +2,8 @@
  * Chat bench: what the chat path costs on top of inference and storage.
  *
  *   npm run bench -- chat            MEDICHAT_BENCH_ROUNDS, MEDICHAT_BENCH_TOKENS, MEDICHAT_BENCH_THREADS,
- *                                    MEDICHAT_BENCH_CHAT_MESSAGES (default 1,000,000) to change
+ *                                    MEDICHAT_BENCH_PARALLEL (default 2, the app's), MEDICHAT_BENCH_CHAT_MESSAGES
+ *                                    (default 1,000,000), MEDICHAT_BENCH_CHAT_ONLY=streaming|pages
  *
  * 1. Streaming on the REAL default model (SmolLM2-135M-Instruct Q4_1 GGUF, pulled into the cache
  *    with our own `pullModel` when absent), same threads, context size and prompt for every variant.
@@ -44,7 +45,8 @@ const ROUNDS = Number(process.env.MEDICHAT_BENCH_ROUNDS ?? 8);
 const MAX_TOKENS = Number(process.env.MEDICHAT_BENCH_TOKENS ?? 64);
 const THREADS = Number(process.env.MEDICHAT_BENCH_THREADS || availableParallelism());
 const CONTEXT = 2048;
-const PARALLEL = 2; // the app's default LLAMA_PARALLEL
+/** Sequences per loaded model for (b) and (c); 2 is the app's default LLAMA_PARALLEL. */
+const PARALLEL = Number(process.env.MEDICHAT_BENCH_PARALLEL ?? 2);
 const MESSAGES = Number(process.env.MEDICHAT_BENCH_CHAT_MESSAGES ?? 1_000_000);
 const PER_CHAT = 1_000;
 const USER_TEXT = 'I have had a mild headache since this morning. What can I do at home?';
