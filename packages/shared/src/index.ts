@@ -5,3 +5,4 @@ export * from './card.js';
 export * from './auth.js';
 export * from './chat.js';
 export * from './models.js';
+export * from './bmi.js';
