@@ -8,6 +8,11 @@ interface ConfirmDialogProps {
   confirmLabel: string;
   cancelLabel?: string;
   tone?: Extract<ButtonVariant, 'primary' | 'danger'>;
+  /** While the confirmed action runs: the confirm button is disabled and shows `busyLabel`. */
+  busy?: boolean;
+  busyLabel?: string;
+  /** Why the confirmed action failed, shown in the dialog. */
+  error?: string | null;
   onConfirm: () => void;
   onCancel: () => void;
 }
@@ -23,6 +28,9 @@ export function ConfirmDialog({
   confirmLabel,
   cancelLabel = 'Cancel',
   tone = 'primary',
+  busy = false,
+  busyLabel = 'Working…',
+  error = null,
   onConfirm,
   onCancel,
 }: ConfirmDialogProps) {
@@ -60,12 +68,13 @@ export function ConfirmDialog({
       <div id={bodyId} className="mt-3 space-y-2 text-slate-700 dark:text-slate-300">
         {children}
       </div>
+      {error ? <p className="mt-3 text-sm font-medium text-red-800 dark:text-red-300">{error}</p> : null}
       <div className="mt-6 flex flex-wrap justify-end gap-3">
         <Button ref={cancelRef} variant="secondary" onClick={onCancel}>
           {cancelLabel}
         </Button>
-        <Button variant={tone} onClick={onConfirm}>
-          {confirmLabel}
+        <Button variant={tone} onClick={onConfirm} disabled={busy}>
+          {busy ? busyLabel : confirmLabel}
         </Button>
       </div>
     </dialog>

@@ -4,7 +4,7 @@ import { CloseIcon } from '@/components/ui/icons';
 import { cn } from '@/lib/cn';
 import { useDeleteChat } from '../api/delete-chat';
 import type { ChatListItem, ChatListView } from '../hooks/use-chat-list';
-import { ConfirmDialog } from './confirm-dialog';
+import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 
 const dateFormat = new Intl.DateTimeFormat(undefined, {
   day: 'numeric',
@@ -109,7 +109,9 @@ export function ChatList({ list, selectedId, onSelect, onDeleted, className }: C
         open={toDelete !== null}
         title="Delete this chat?"
         confirmLabel="Delete chat"
+        tone="danger"
         busy={remove.isPending}
+        busyLabel="Deleting…"
         error={remove.error ? remove.error.message : null}
         onConfirm={confirmDelete}
         onCancel={() => setToDelete(null)}
