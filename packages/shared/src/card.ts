@@ -203,7 +203,10 @@ export const emergencyViewSchema = z.object({
 export type EmergencyView = z.infer<typeof emergencyViewSchema>;
 
 export const qrSchema = z.object({
-  /** Exactly the string the QR encodes; `POST /api/auth/qr-login` accepts it as is. */
+  /**
+   * Exactly the string the QR encodes — the emergency URL `<base>/emergency/<token>`;
+   * `POST /api/auth/qr-login` accepts it as is (and the bare token too).
+   */
   qr: z.string(),
   version: z.number().int(),
 });

@@ -22,6 +22,14 @@ export const readySchema = z.object({
 });
 export type Ready = z.infer<typeof readySchema>;
 
+/** `GET /api/config`: the public, non-secret server settings the web app needs at run time. */
+export const publicConfigSchema = z.object({
+  emergencyNumber: z.string(),
+  avatarMaxBytes: z.number().int(),
+  version: z.string(),
+});
+export type PublicConfig = z.infer<typeof publicConfigSchema>;
+
 export const problemSchema = z.object({
   type: z.string(),
   title: z.string(),

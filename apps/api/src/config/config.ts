@@ -54,6 +54,12 @@ export const envSchema = z.object({
   SWEEP_INTERVAL_MS: int(1000, 86_400_000).default(60_000),
   WEB_DIST_DIR: z.string().default(join(repoRoot, 'apps/web/dist')),
   MODELS_DIR: z.string().optional(),
+  /** Public base URL the printed QR points at (`<PUBLIC_URL>/emergency/<token>`); unset = from the request. */
+  PUBLIC_URL: z
+    .string()
+    .regex(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, 'must be an http(s):// URL')
+    .refine((v) => !v.endsWith('/'), 'must not end with a slash')
+    .optional(),
   EMERGENCY_NUMBER: z
     .string()
     .regex(/^[0-9+ ]{2,20}$/, 'must be a phone number')
@@ -125,6 +131,8 @@ export interface Config {
   sweepIntervalMs: number;
   webDistDir: string;
   emergencyNumber: string;
+  /** Base of the URLs the QR encodes (no trailing slash); unset = derived from each request. */
+  publicUrl?: string;
   auth: {
     accessTokenTtlSeconds: number;
     refreshTokenTtlDays: number;
@@ -247,6 +255,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     sweepIntervalMs: env.SWEEP_INTERVAL_MS,
     webDistDir: resolve(env.WEB_DIST_DIR),
     emergencyNumber: env.EMERGENCY_NUMBER,
+    publicUrl: env.PUBLIC_URL,
     auth: {
       accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
       refreshTokenTtlDays: env.REFRESH_TOKEN_TTL_DAYS,

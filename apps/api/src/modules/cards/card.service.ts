@@ -17,6 +17,7 @@ import { cardToFhirBundle, type FhirBundle } from '../../lib/fhir.js';
 import type { AuditRepository } from '../audit/audit.repository.js';
 import type { TokenService } from '../auth/token.service.js';
 import type { CardData, CardRepository, StoredCard } from './card.repository.js';
+import { qrTokenOf } from './qr-url.js';
 
 export type CardPatch = Omit<ProfilePatch, 'displayName'>;
 
@@ -105,6 +106,17 @@ export class CardService {
     throw new AppError('conflict', 409, 'The card was changed by another request at the same time; try again.');
   }
 
+  /**
+   * The current QR token (no version bump: the printed card keeps working). A card that never had
+   * a QR (version 0) gets its first one, since there is no printed card to break.
+   */
+  async currentQr(userId: string, context: RequestContext = {}): Promise<{ qr: string; version: number }> {
+    const raw = await this.deps.cards.findRawByUserId(userId);
+    if (!raw) throw notFound('This account has no medical card.');
+    if (raw.qrVersion < 1) return this.regenerateQr(userId, context);
+    return { qr: this.deps.tokens.signQr(userId, raw.qrVersion), version: raw.qrVersion };
+  }
+
   /** A new QR: bumps the version (earlier QRs stop working at once) and returns its string. */
   async regenerateQr(userId: string, context: RequestContext = {}): Promise<{ qr: string; version: number }> {
     const raw = await this.deps.cards.findRawByUserId(userId);
@@ -131,7 +143,8 @@ export class CardService {
     context: RequestContext = {},
     purpose: 'login' | 'emergency' = 'login',
   ): Promise<string | null> {
-    const parsed = this.deps.tokens.verifyQr(qr);
+    const token = qrTokenOf(qr);
+    const parsed = token ? this.deps.tokens.verifyQr(token) : null;
     if (!parsed) return null;
     const raw = await this.deps.cards.findRawByUserId(parsed.userId);
     if (!raw) return null;

@@ -94,7 +94,9 @@ for (const engine of testEngines) {
         headers: { ...a.auth, accept: 'application/json' },
       });
       assert.equal(res.statusCode, 200, res.body);
-      return res.json() as { qr: string; version: number };
+      const body = res.json() as { qr: string; version: number };
+      // The QR encodes the emergency URL; its last path segment is the signed token.
+      return { ...body, token: decodeURIComponent(body.qr.split('/emergency/')[1] ?? '') };
     };
     const qrLogin = (payload: object) => t.app.inject({ method: 'POST', url: '/api/auth/qr-login', payload });
 
@@ -220,7 +222,7 @@ for (const engine of testEngines) {
       await patch(a, CARD);
       const first = await newQr(a);
       assert.equal(first.version, 1);
-      assert.match(first.qr, /^mc1\.[A-Za-z0-9_-]+\.1\.[A-Za-z0-9_-]{43}$/);
+      assert.match(first.qr, /^http:\/\/localhost(:\d+)?\/emergency\/mc1\.[A-Za-z0-9_-]+\.1\.[A-Za-z0-9_-]{43}$/);
       for (const s of [a.email, 'Ada', 'Penicillin']) assert.ok(!first.qr.includes(s));
       const png = await t.app.inject({ method: 'POST', url: '/api/qr', headers: { ...a.auth, accept: 'image/png' } });
       assert.equal(png.statusCode, 200);
@@ -228,7 +230,7 @@ for (const engine of testEngines) {
       assert.equal(png.headers['x-qr-version'], '2');
       assert.equal(png.headers['cache-control'], 'no-store');
       const encoded = await decodeQrPng(png.rawPayload);
-      assert.match(encoded, /^mc1\..+\.2\./);
+      assert.match(encoded, /^http:\/\/localhost(:\d+)?\/emergency\/mc1\..+\.2\./);
       const svg = await t.app.inject({
         method: 'POST',
         url: '/api/qr',
@@ -251,8 +253,8 @@ for (const engine of testEngines) {
 
     it('QR login refuses forged, foreign and malformed strings', async () => {
       const a = await registerAccount(t.app);
-      const { qr } = await newQr(a);
-      const [p, u, v, mac] = qr.split('.') as [string, string, string, string];
+      const { qr, token } = await newQr(a);
+      const [p, u, v, mac] = token.split('.') as [string, string, string, string];
       const flipped = mac.slice(0, -1) + (mac.endsWith('A') ? 'B' : 'A');
       for (const bad of [
         `${p}.${u}.${v}.${flipped}`,
@@ -302,7 +304,7 @@ for (const engine of testEngines) {
     it('the emergency view shows only the chosen fields, is audited, and dies with its QR', async () => {
       const a = await registerAccount(t.app);
       await patch(a, CARD);
-      const { qr } = await newQr(a);
+      const { token: qr } = await newQr(a);
       const res = await t.app.inject({
         method: 'GET',
         url: `/api/emergency/${encodeURIComponent(qr)}`,

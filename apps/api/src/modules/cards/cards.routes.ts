@@ -1,7 +1,9 @@
 /**
- * The medical QR (`POST /api/qr`), the public emergency view (`GET /api/emergency/:qr`) and the
+ * The medical QR (`GET /api/qr` current, `POST /api/qr` new; it encodes `<base>/emergency/<token>`),
+ * the public emergency view (`GET /api/emergency/:qr`, the token from the page's path) and the
  * FHIR export (`GET /api/users/me/card.fhir`).
  */
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import QRCode from 'qrcode';
 import { z } from 'zod';
@@ -9,6 +11,7 @@ import { emergencyViewSchema, qrSchema } from '@medichat/shared';
 import type { Config } from '../../config/config.js';
 import { AppError } from '../../lib/errors.js';
 import { clientInfo, currentUserId, requireUser } from '../auth/auth.plugin.js';
+import { qrUrl } from './qr-url.js';
 
 type QrFormat = 'png' | 'svg' | 'json';
 const FORMATS: Array<[string, QrFormat]> = [
@@ -43,6 +46,55 @@ export const cardRoutes: FastifyPluginAsyncZod<{ config: Config }> = async (app,
   const { identity } = app;
   const authRateLimit = { max: config.auth.rateLimitMax, timeWindow: config.rateLimit.windowMs };
 
+  /** The public base the QR points at: PUBLIC_URL, else this request's protocol and host. */
+  const publicBase = (request: FastifyRequest): string => config.publicUrl ?? `${request.protocol}://${request.host}`;
+
+  /** Sends a QR token as the emergency URL it encodes, in the format the Accept header chose. */
+  const sendQr = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    format: QrFormat,
+    token: string,
+    version: number,
+  ) => {
+    const qr = qrUrl(publicBase(request), token);
+    reply.header('cache-control', 'no-store').header('x-qr-version', String(version)).header('vary', 'accept');
+    // The 4-module quiet zone the QR standard asks for; whole pixels per module for crisp printing.
+    const options = { errorCorrectionLevel: 'M' as const, margin: 4 };
+    // Images bypass the JSON response schema (a Buffer or string with its own type is sent as is).
+    if (format === 'png') {
+      return reply.type('image/png').send((await QRCode.toBuffer(qr, { ...options, type: 'png', scale: 12 })) as never);
+    }
+    if (format === 'svg') {
+      return reply.type('image/svg+xml').send((await QRCode.toString(qr, { ...options, type: 'svg' })) as never);
+    }
+    return reply.send({ qr, version });
+  };
+
+  const formatOf = (request: FastifyRequest): QrFormat => {
+    const format = negotiateQrFormat(request.headers.accept);
+    if (!format) throw new AppError('bad_request', 406, 'Accept image/png, image/svg+xml or application/json.');
+    return format;
+  };
+
+  app.get(
+    '/api/qr',
+    {
+      preHandler: requireUser,
+      config: { rateLimit: authRateLimit },
+      schema: {
+        tags: ['cards'],
+        summary: 'The current medical QR (no new version; the printed card keeps working): PNG, SVG or JSON by Accept',
+        response: { 200: qrSchema },
+      },
+    },
+    async (request, reply) => {
+      const format = formatOf(request);
+      const { qr, version } = await identity.cards.currentQr(currentUserId(request), clientInfo(request));
+      return sendQr(request, reply, format, qr, version);
+    },
+  );
+
   app.post(
     '/api/qr',
     {
@@ -55,22 +107,9 @@ export const cardRoutes: FastifyPluginAsyncZod<{ config: Config }> = async (app,
       },
     },
     async (request, reply) => {
-      const format = negotiateQrFormat(request.headers.accept);
-      if (!format) throw new AppError('bad_request', 406, 'Accept image/png, image/svg+xml or application/json.');
+      const format = formatOf(request);
       const { qr, version } = await identity.cards.regenerateQr(currentUserId(request), clientInfo(request));
-      reply.header('cache-control', 'no-store').header('x-qr-version', String(version)).header('vary', 'accept');
-      // The 4-module quiet zone the QR standard asks for; whole pixels per module for crisp printing.
-      const options = { errorCorrectionLevel: 'M' as const, margin: 4 };
-      // Images bypass the JSON response schema (a Buffer or string with its own type is sent as is).
-      if (format === 'png') {
-        return reply
-          .type('image/png')
-          .send((await QRCode.toBuffer(qr, { ...options, type: 'png', scale: 12 })) as never);
-      }
-      if (format === 'svg') {
-        return reply.type('image/svg+xml').send((await QRCode.toString(qr, { ...options, type: 'svg' })) as never);
-      }
-      return { qr, version };
+      return sendQr(request, reply, format, qr, version);
     },
   );
 

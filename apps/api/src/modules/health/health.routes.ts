@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { healthSchema, readySchema } from '@medichat/shared';
+import { healthSchema, publicConfigSchema, readySchema } from '@medichat/shared';
 import type { Config } from '../../config/config.js';
 
 const startedAt = Date.now();
@@ -16,6 +16,25 @@ export const healthRoutes: FastifyPluginAsyncZod<{ config: Config }> = async (ap
       uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
       version: config.version,
     }),
+  );
+
+  app.get(
+    '/api/config',
+    {
+      schema: {
+        tags: ['health'],
+        summary: 'Public server settings the web app needs at run time (nothing secret)',
+        response: { 200: publicConfigSchema },
+      },
+    },
+    async (_request, reply) => {
+      reply.header('cache-control', 'public, max-age=60');
+      return {
+        emergencyNumber: config.emergencyNumber,
+        avatarMaxBytes: config.avatarMaxBytes,
+        version: config.version,
+      };
+    },
   );
 
   app.get(
