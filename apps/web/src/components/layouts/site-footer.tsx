@@ -1,8 +1,9 @@
 import { Link } from 'react-router';
 import { env } from '@/config/env';
+import { useEmergencyNumber } from '@/config/server-config';
 
 export function SiteFooter() {
-  const number = env.emergencyNumber;
+  const number = useEmergencyNumber();
   return (
     <footer className="mt-auto border-t border-slate-200 bg-white print:hidden dark:border-slate-800 dark:bg-slate-900">
       <div className="mx-auto flex max-w-7xl flex-col gap-6 px-4 py-8 text-sm sm:px-6 lg:flex-row lg:justify-between lg:px-8">

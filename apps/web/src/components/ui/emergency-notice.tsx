@@ -1,4 +1,4 @@
-import { env } from '@/config/env';
+import { useEmergencyNumber } from '@/config/server-config';
 import { cn } from '@/lib/cn';
 import { AlertIcon } from './icons';
 
@@ -10,7 +10,7 @@ interface EmergencyNoticeProps {
 
 /** "Not a substitute for a doctor; in an emergency call <number>" — shown wherever advice is given. */
 export function EmergencyNotice({ className, compact = false }: EmergencyNoticeProps) {
-  const number = env.emergencyNumber;
+  const number = useEmergencyNumber();
   return (
     <div
       role="note"

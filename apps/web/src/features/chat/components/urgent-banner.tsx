@@ -1,13 +1,13 @@
 import type { TriageLevelId } from '@medichat/shared';
 import { AlertIcon, PhoneIcon } from '@/components/ui/icons';
-import { env } from '@/config/env';
+import { useEmergencyNumber } from '@/config/server-config';
 
 /**
  * Shown above the conversation when a message raised a red flag. `role="alert"`: screen readers
  * announce it as soon as it appears. The number is a `tel:` link, so one tap calls on a phone.
  */
 export function UrgentBanner({ level }: { level: TriageLevelId }) {
-  const number = env.emergencyNumber;
+  const number = useEmergencyNumber();
   const tel = `tel:${number.replace(/\s/g, '')}`;
   const emergency = level === 'emergency';
   return (

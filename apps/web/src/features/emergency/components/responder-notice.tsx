@@ -1,8 +1,10 @@
-import { env } from '@/config/env';
+import { useEmergencyNumber } from '@/config/server-config';
 import { PhoneIcon } from '@/components/ui/icons';
 
 /** For whoever scanned the card: call for help first, read second. */
-export function ResponderNotice({ number = env.emergencyNumber }: { number?: string }) {
+export function ResponderNotice({ number: given }: { number?: string }) {
+  const fallback = useEmergencyNumber();
+  const number = given ?? fallback;
   return (
     <div
       role="note"

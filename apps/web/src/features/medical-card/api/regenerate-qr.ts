@@ -5,35 +5,13 @@ import { auditQueryKey } from './get-audit';
 import { getProfile, profileQueryKey } from './get-profile';
 
 /**
- * `POST /api/qr` with `Accept: image/svg+xml`: a new QR (every earlier one stops working at once).
- * The API has no way to fetch the current QR again without replacing it, so the SVG is kept for
- * this tab (sessionStorage, keyed by user and version) to print it again after a reload; it is
- * dropped when the version changes or the tab closes.
+ * The medical QR as SVG. It encodes the emergency URL (`<base>/emergency/<token>`), so a phone
+ * camera opens the emergency page. `GET /api/qr` returns the current one without replacing it (the
+ * printed card keeps working); `POST /api/qr` makes a new one, and every earlier QR stops working.
  */
-interface StoredQr {
-  userId: string;
-  version: number;
-  svg: string;
-}
-
-const STORAGE_KEY = 'medichat-qr';
-
-function readStored(): StoredQr | null {
-  try {
-    const raw = sessionStorage.getItem(STORAGE_KEY);
-    return raw ? (JSON.parse(raw) as StoredQr) : null;
-  } catch {
-    return null;
-  }
-}
-
-function store(value: StoredQr | null): void {
-  try {
-    if (value) sessionStorage.setItem(STORAGE_KEY, JSON.stringify(value));
-    else sessionStorage.removeItem(STORAGE_KEY);
-  } catch {
-    // No sessionStorage: the QR is simply not kept across reloads.
-  }
+export async function getCurrentQr(signal?: AbortSignal): Promise<string> {
+  const blob = await api.get<Blob>('/api/qr', { headers: { accept: 'image/svg+xml' }, signal });
+  return blob.text();
 }
 
 export async function regenerateQr(): Promise<string> {
@@ -43,15 +21,12 @@ export async function regenerateQr(): Promise<string> {
 
 export const qrQueryKey = (userId: string, version: number) => ['qr', userId, version] as const;
 
-/** The current QR's SVG if this tab made it; null when it must be made (again). */
+/** The current QR's SVG, once the card has one (version 0 = never made: null until it is). */
 export function useCurrentQr(version: number | undefined) {
   const { user } = useSession();
   return useQuery({
     queryKey: qrQueryKey(user?.id ?? '', version ?? -1),
-    queryFn: () => {
-      const stored = readStored();
-      return stored && stored.userId === user?.id && stored.version === version ? stored.svg : null;
-    },
+    queryFn: ({ signal }) => (version && version > 0 ? getCurrentQr(signal) : Promise.resolve(null)),
     enabled: !!user && version !== undefined,
     staleTime: Infinity,
   });
@@ -71,14 +46,7 @@ export function useRegenerateQr() {
       });
       const version = profile.card.qrVersion;
       void queryClient.invalidateQueries({ queryKey: auditQueryKey });
-      if (user) {
-        store({ userId: user.id, version, svg });
-        queryClient.setQueryData(qrQueryKey(user.id, version), svg);
-      }
+      if (user) queryClient.setQueryData(qrQueryKey(user.id, version), svg);
     },
   });
-}
-
-export function forgetStoredQr(): void {
-  store(null);
 }

@@ -104,9 +104,11 @@ export function PrintCard() {
             ? 'New QR code ready. Any card printed before no longer works.'
             : svg
               ? 'Your current QR code is ready to print.'
-              : hasEarlierQr
-                ? 'For your safety the current QR code cannot be shown again. Make a new one to print; the card you printed before will stop working.'
-                : 'Make your QR code to print your card.'}
+              : qr.isError
+                ? `Your current QR code could not be loaded. ${describeError(qr.error)}`
+                : hasEarlierQr
+                  ? 'Loading your current QR code…'
+                  : 'Make your QR code to print your card.'}
         </p>
         <p className="text-sm text-slate-700 dark:text-slate-300">
           The card shows what you chose to share on the emergency view. Change that on your medical card page.

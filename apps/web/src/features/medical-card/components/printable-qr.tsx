@@ -1,5 +1,5 @@
 import type { Card, EmergencyField } from '@medichat/shared';
-import { env } from '@/config/env';
+import { useEmergencyNumber } from '@/config/server-config';
 import { QrIcon } from '@/components/ui/icons';
 import { cn } from '@/lib/cn';
 import { BMI_CATEGORY_LABELS, EMERGENCY_FIELD_LABELS, SEVERITY_LABELS, SEX_LABELS } from '../lib/labels';
@@ -51,6 +51,7 @@ const allergyText = (card: Card) =>
  * Long lists are cut short; the QR leads to the rest.
  */
 export function WalletCard({ card, svg }: { card: Card; svg: string | null }) {
+  const emergencyNumber = useEmergencyNumber();
   const contact = shows(card, 'emergencyContacts') ? card.emergencyContacts[0] : undefined;
   const lines: Array<[string, string]> = [];
   if (shows(card, 'allergies')) lines.push(['Allergies', allergyText(card) || 'None known']);
@@ -92,7 +93,7 @@ export function WalletCard({ card, svg }: { card: Card; svg: string | null }) {
             <strong>ICE:</strong> {contact.name} {contact.phone}
           </p>
         ) : null}
-        <p className="mt-auto text-[7pt] font-bold text-red-800">Emergency: call {env.emergencyNumber}</p>
+        <p className="mt-auto text-[7pt] font-bold text-red-800">Emergency: call {emergencyNumber}</p>
       </div>
     </article>
   );
@@ -109,6 +110,7 @@ function SheetRow({ label, children }: { label: string; children: React.ReactNod
 
 /** The A4 sheet: the wallet card to cut out, then every field the owner shares, in full. */
 export function EmergencySheet({ card, svg }: { card: Card; svg: string | null }) {
+  const emergencyNumber = useEmergencyNumber();
   const rows: Array<[EmergencyField, React.ReactNode]> = [];
   const none = <span className="text-slate-600">Not given</span>;
   for (const field of card.emergencyFields) {
@@ -252,7 +254,7 @@ export function EmergencySheet({ card, svg }: { card: Card; svg: string | null }
       </div>
       <h2 className="mt-[8mm] text-[16pt] font-bold">Emergency information</h2>
       <p className="text-[10pt]">
-        In an emergency call <strong>{env.emergencyNumber}</strong>. Last updated {card.updatedAt.slice(0, 10)}.
+        In an emergency call <strong>{emergencyNumber}</strong>. Last updated {card.updatedAt.slice(0, 10)}.
       </p>
       <div className="mt-[4mm] flex gap-[8mm]">
         <dl className="flex-1">
