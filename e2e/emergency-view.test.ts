@@ -57,7 +57,14 @@ describe('emergency view', () => {
       notes: 'Insulin pump on the left side.',
       emergencyFields: ['bloodType', 'allergies', 'emergencyContacts'],
     });
-    qr = await newQrString(server.url, owner);
+    // The QR encodes the emergency page's URL (on the host the API was asked through), so a phone
+    // camera opens it; `qr` is the path a responder's browser lands on.
+    const url = await newQrString(server.url, owner);
+    assert.match(
+      url,
+      new RegExp(`^${server.url.replace(/[.]/g, '\\.')}/emergency/mc1\\.[A-Za-z0-9_-]+\\.1\\.[A-Za-z0-9_-]{43}$`),
+    );
+    qr = new URL(url).pathname.slice('/emergency/'.length);
   });
 
   test('shows only the chosen fields, with the emergency number and call buttons (light, dark, phone)', async () => {
@@ -88,6 +95,11 @@ describe('emergency view', () => {
       // The number comes from the API's config (EMERGENCY_NUMBER=999 here), as a tel: link.
       const call = page.getByRole('link', { name: 'Call 999' });
       assert.equal(await call.getAttribute('href'), 'tel:999');
+      // So does the footer's (GET /api/config), not the build-time default 112.
+      const footer = page.getByRole('contentinfo');
+      await footer.getByRole('link', { name: '999', exact: true }).waitFor();
+      assert.equal(await footer.getByRole('link', { name: '999', exact: true }).getAttribute('href'), 'tel:999');
+      assert.ok(!((await footer.textContent()) ?? '').includes('112'), 'the footer shows the server’s number');
       assert.equal(
         await page.getByRole('link', { name: 'Call Sam Emergency' }).getAttribute('href'),
         'tel:+447700900123',
@@ -144,7 +156,8 @@ describe('emergency view', () => {
   test('a replaced QR and a malformed link open nothing (and the malformed one is not even sent)', async () => {
     const { page, errors, close } = await openPage(session);
     try {
-      const fresh = await newQrString(server.url, owner); // the printed `qr` stops working
+      // The printed `qr` stops working.
+      const fresh = new URL(await newQrString(server.url, owner)).pathname.slice('/emergency/'.length);
       await goto(page, server.url, `/emergency/${qr}`);
       await page.getByRole('heading', { name: 'This QR code does not open a medical card' }).waitFor();
       // Still: call for help first (the build's default number: the API sends its own only with a card).

@@ -177,6 +177,11 @@ describe('QR sign-in', () => {
   test('no camera: a clear message, and the paste and photo fallbacks work; an old QR is refused', async () => {
     const account = await registerAccount(server.url, 'Noor Nocam');
     const first = await newQrString(server.url, account);
+    // What the QR encodes: the emergency page's URL, which QR login accepts as is.
+    assert.match(
+      first,
+      new RegExp(`^${server.url.replace(/[.]/g, '\\.')}/emergency/mc1\\.[A-Za-z0-9_-]+\\.1\\.[A-Za-z0-9_-]{43}$`),
+    );
     const session = await launchBrowser();
     const { page, errors, close } = await openPage(session);
     try {
@@ -203,6 +208,14 @@ describe('QR sign-in', () => {
       await page.getByRole('button', { name: 'Sign in with this code' }).click();
       await page.waitForURL(`${server.url}/dashboard`);
       assert.equal(await signedInName(page), 'Noor Nocam');
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.waitForURL(`${server.url}/login`);
+
+      // The bare token (older prints, pasted text) signs in too.
+      await goto(page, server.url, '/login/qr');
+      await page.getByLabel('Paste the text of the QR code').fill(first.slice(first.lastIndexOf('/') + 1));
+      await page.getByRole('button', { name: 'Sign in with this code' }).click();
+      await page.waitForURL(`${server.url}/dashboard`);
       await page.getByRole('button', { name: 'Sign out' }).click();
       await page.waitForURL(`${server.url}/login`);
 
