@@ -121,6 +121,25 @@ for (const engine of testEngines) {
       assert.equal((await qrLogin(pub, { qr })).statusCode, 200);
     });
 
+    it('X-Forwarded-* choose the base only behind a trusted proxy (TRUST_PROXY)', async () => {
+      const proxied = await createIdentityTestApp(engine, { TRUST_PROXY: 'true' });
+      try {
+        const forwarded = { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'cards.example.net' };
+        const b = await registerAccount(proxied.app);
+        const viaProxy = await proxied.app.inject({
+          method: 'GET',
+          url: '/api/qr',
+          headers: { ...b.auth, ...forwarded },
+        });
+        assert.match(viaProxy.json().qr, /^https:\/\/cards\.example\.net\/emergency\/mc1\./);
+        const a = await registerAccount(t.app);
+        const direct = await t.app.inject({ method: 'GET', url: '/api/qr', headers: { ...a.auth, ...forwarded } });
+        assert.match(direct.json().qr, /^http:\/\/localhost(:\d+)?\/emergency\/mc1\./, 'untrusted headers are ignored');
+      } finally {
+        await proxied.close();
+      }
+    });
+
     it('bad input to qr-login and /api/qr stays 4xx', async () => {
       for (const payload of [{}, { qr: 1 }, { qr: { $gt: '' } }, { qr: 'x'.repeat(600) }, { qr: TOKEN, extra: 1 }]) {
         const res = await qrLogin(t, payload);
