@@ -1,7 +1,8 @@
 /**
  * The medical QR: an opaque, signed, versioned token `mc1.<userId>.<version>.<signature>` (the API
- * checks the signature and the version; this file only recognises the shape). A scanner may also
- * meet it inside a link to the emergency page (`…/emergency/<token>`), which is accepted too.
+ * checks the signature and the version; this file only recognises the shape). Printed QRs encode it
+ * inside a link to the emergency page (`<base>/emergency/<token>`, so a phone camera opens that page);
+ * older prints and pasted text carry the bare token. Both are accepted.
  */
 const QR_TOKEN = /^mc1\.([A-Za-z0-9_-]{1,64})\.([1-9][0-9]{0,8})\.([A-Za-z0-9_-]{43})$/;
 
