@@ -109,6 +109,16 @@ describe('LlamaCppEngine (tiny GGUF)', () => {
     assert.equal(a.text, b.text);
   });
 
+  test('repeatPenalty reaches the sampler: greedy output changes, and repeats fewer tokens', async () => {
+    const plain = await model.generate({ messages, maxTokens: 48 });
+    const again = await model.generate({ messages, maxTokens: 48 });
+    assert.equal(plain.text, again.text, 'greedy decoding is deterministic without a penalty');
+    const damped = await model.generate({ messages, maxTokens: 48, repeatPenalty: 3 });
+    assert.notEqual(damped.text, plain.text, 'the penalty changed what was sampled');
+    const distinct = (t: string) => new Set(t).size;
+    assert.ok(distinct(damped.text) >= distinct(plain.text), 'no fewer distinct characters with the penalty');
+  });
+
   test('abort mid-stream keeps the partial text', async () => {
     const ac = new AbortController();
     const chunks: string[] = [];

@@ -250,6 +250,7 @@ export class LlamaCppModel implements LoadedModel {
         temperature: params.temperature,
         topP: params.topP,
         seed: params.seed,
+        repeatPenalty: params.repeatPenalty ? { penalty: params.repeatPenalty, lastTokens: 64 } : undefined,
         customStopTriggers: params.stop && params.stop.length > 0 ? params.stop : undefined,
         signal,
         stopOnAbortSignal: true,

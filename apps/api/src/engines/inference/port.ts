@@ -16,6 +16,11 @@ export interface GenerateParams {
   temperature?: number;
   topP?: number;
   seed?: number;
+  /**
+   * Penalise tokens repeated within the recent window (>1 discourages repetition; engines that
+   * have no such knob ignore it). Small models loop without it.
+   */
+  repeatPenalty?: number;
   stop?: string[];
   /** Aborting stops generation; what was generated so far is kept and returned. */
   signal?: AbortSignal;

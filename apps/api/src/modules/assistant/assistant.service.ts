@@ -10,6 +10,9 @@ import { footer } from '../triage/triage.rules.js';
 import { descriptorOf } from '../models/model.service.js';
 import { buildPrompt, describeContext, type SensorReading } from './assistant.prompt.js';
 
+/** Repeat penalty for replies (llama.cpp's own default when enabled is 1.1). */
+export const ASSISTANT_REPEAT_PENALTY = 1.1;
+
 /** The urgent block of a stored reply is not fed back to the model (it would parrot it). */
 const NOTICE = '(An urgent-care notice was shown to the person.)';
 
@@ -69,6 +72,8 @@ export class AssistantService {
       const result = await lease.model.generate({
         messages,
         maxTokens: this.deps.maxReplyTokens,
+        // Greedy decoding on a small model loops ("First, rest… Second, rest…"): damp repeats.
+        repeatPenalty: ASSISTANT_REPEAT_PENALTY,
         signal: input.signal,
         onToken: input.onToken,
       });
