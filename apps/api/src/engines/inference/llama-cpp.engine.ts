@@ -31,6 +31,7 @@ import type {
   LoadProgress,
   ModelDescriptor,
 } from './port.js';
+import { ModelDisposedError } from './errors.js';
 
 export type LlamaGpu = 'auto' | 'cuda' | 'vulkan' | 'metal' | false;
 
@@ -49,13 +50,7 @@ export interface LlamaCppEngineOptions {
   logger?: (level: 'error' | 'warn' | 'info' | 'debug', message: string) => void;
 }
 
-/** Error raised for a generation on a model that has been disposed. */
-export class ModelDisposedError extends Error {
-  constructor(id: string) {
-    super(`model ${id} has been disposed`);
-    this.name = 'ModelDisposedError';
-  }
-}
+export { ModelDisposedError };
 
 const LOG_LEVELS: Partial<Record<LlamaLogLevel, 'error' | 'warn' | 'info' | 'debug'>> = {
   [LlamaLogLevel.fatal]: 'error',

@@ -251,7 +251,7 @@ describe('TransformersEngine: variants, lifecycle', () => {
     const out = join(repoRoot, 'node_modules', '.cache', `medichat-transformers-dist-${process.pid}`);
     await mkdir(out, { recursive: true });
     try {
-      for (const name of ['transformers.engine', 'transformers.worker', 'port']) {
+      for (const name of ['transformers.engine', 'transformers.worker', 'port', 'errors']) {
         const src = await readFile(new URL(`./${name}.ts`, import.meta.url), 'utf8');
         const js = ts.transpileModule(src, {
           compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: true },

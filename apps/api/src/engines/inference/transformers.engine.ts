@@ -26,6 +26,7 @@ import type {
   LoadProgress,
   ModelDescriptor,
 } from './port.js';
+import { ModelDisposedError } from './errors.js';
 
 export type { OnnxDevice, OnnxDtype } from './transformers.worker.js';
 
@@ -67,13 +68,7 @@ const DTYPE_SUFFIX: Record<OnnxDtype, string> = {
 };
 const AUTO_ORDER: OnnxDtype[] = ['fp32', 'q8', 'int8', 'uint8', 'q4', 'fp16', 'q4f16', 'bnb4'];
 
-/** Raised for a generation on a model that has been disposed. */
-export class ModelDisposedError extends Error {
-  constructor(id: string) {
-    super(`model ${id} has been disposed`);
-    this.name = 'ModelDisposedError';
-  }
-}
+export { ModelDisposedError };
 
 /** The worker failed: a load error, a crash, or an error inside a generation. */
 export class TransformersWorkerError extends Error {
