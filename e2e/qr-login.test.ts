@@ -205,11 +205,28 @@ describe('QR sign-in', () => {
         .waitFor();
       await page.waitForFunction(() => document.activeElement?.id === 'qr-paste');
       await page.getByLabel('Paste the text of the QR code').fill(first);
+      // Signing in here goes straight on: the "already signed in" notice never flashes in between.
+      await page.evaluate(() => {
+        const seen = { notice: false };
+        (window as unknown as { __notice: typeof seen }).__notice = seen;
+        new MutationObserver(() => {
+          if (document.body.textContent?.includes('You are signed in as')) seen.notice = true;
+        }).observe(document.body, { childList: true, subtree: true, characterData: true });
+      });
       await page.getByRole('button', { name: 'Sign in with this code' }).click();
       await page.waitForURL(`${server.url}/dashboard`);
       assert.equal(await signedInName(page), 'Noor Nocam');
-      await page.getByRole('button', { name: 'Sign out' }).click();
-      await page.waitForURL(`${server.url}/login`);
+      assert.equal(
+        await page.evaluate(() => (window as unknown as { __notice: { notice: boolean } }).__notice.notice),
+        false,
+        'no "You are signed in" flash while the sign-in navigates on',
+      );
+      // Coming back to a sign-in page with a session (restored by the reload): the notice, with a way out.
+      await goto(page, server.url, '/login/qr');
+      await page.getByText('You are signed in as').waitFor();
+      await page.locator('#main').getByRole('button', { name: 'Sign out' }).click();
+      await page.getByLabel('Paste the text of the QR code').waitFor();
+      assert.equal(await page.getByText('You are signed in as').count(), 0);
 
       // The bare token (older prints, pasted text) signs in too.
       await goto(page, server.url, '/login/qr');
