@@ -14,6 +14,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
 import { newQrPng, newQrString, registerAccount, setPin } from './fixtures/api.js';
 import {
   assertAccessibleInBothThemes,
@@ -246,11 +247,20 @@ describe('QR sign-in', () => {
         .getByText(/does not sign anyone in/)
         .waitFor();
 
+      // A picture without a code: said so, nothing sent.
+      const noCode = join(work, 'no-code.png');
+      writeFileSync(noCode, await page.screenshot({ clip: { x: 0, y: 0, width: 320, height: 200 } }));
+      await page.locator('#qr-image').setInputFiles(noCode);
+      await page
+        .locator('#qr-image-error')
+        .getByText(/No QR code was found/)
+        .waitFor();
+
       // A photo of the current QR: read on the device, then signed in.
       const photo = join(work, 'noor.png');
       writeFileSync(photo, await newQrPng(server.url, account));
       await page.locator('#qr-image').setInputFiles(photo);
-      await page.waitForURL(`${server.url}/dashboard`);
+      await waitForUrlOrExplain(page, `${server.url}/dashboard`);
       assert.equal(await signedInName(page), 'Noor Nocam');
       assertNoConsoleErrors(errors, 'QR fallbacks', WRONG_PIN_OR_QR);
     } finally {
@@ -259,3 +269,15 @@ describe('QR sign-in', () => {
     }
   });
 });
+
+/** `page.waitForURL`, but a timeout says what the page showed (its alerts) instead of only the URL. */
+async function waitForUrlOrExplain(page: Page, url: string): Promise<void> {
+  try {
+    await page.waitForURL(url);
+  } catch (error) {
+    const alerts = await page.getByRole('alert').allTextContents();
+    throw new Error(`${(error as Error).message}\nat ${page.url()}, alerts: ${JSON.stringify(alerts)}`, {
+      cause: error,
+    });
+  }
+}

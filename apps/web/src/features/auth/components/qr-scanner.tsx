@@ -1,7 +1,8 @@
-import { BrowserQRCodeReader, type IScannerControls } from '@zxing/browser';
+import type { IScannerControls } from '@zxing/browser';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { Button } from '@/components/ui/button';
 import { CameraIcon } from '@/components/ui/icons';
+import { CardQrReader } from '../lib/decode-qr';
 
 type CameraState = 'idle' | 'starting' | 'scanning' | 'denied' | 'no-camera' | 'busy' | 'unsupported' | 'error';
 
@@ -36,6 +37,7 @@ async function cameraAlreadyAllowed(): Promise<boolean> {
 
 /**
  * The camera viewfinder: `@zxing/browser` reads QR codes from the video (`decodeFromVideoDevice`,
+ * each frame read the two ways of `CardQrReader`,
  * back camera preferred). The first code read stops the camera and goes to `onDecode`. The camera
  * starts by itself only when the site already has permission; otherwise the user presses
  * “Start camera”, so the permission prompt never comes out of nowhere. The image never leaves the
@@ -71,7 +73,7 @@ export function QrScanner({ onDecode, active = true }: { onDecode: (text: string
     const generation = generationRef.current;
     setState('starting');
     try {
-      const reader = new BrowserQRCodeReader(undefined, { delayBetweenScanAttempts: 150 });
+      const reader = new CardQrReader(undefined, { delayBetweenScanAttempts: 150 });
       let done = false;
       const controls = await reader.decodeFromVideoDevice(undefined, video, (result, _error, ctl) => {
         // `_error` is set on every frame without a code (NotFoundException): nothing to report.

@@ -1,4 +1,3 @@
-import { BrowserQRCodeReader } from '@zxing/browser';
 import { useEffect, useState, type ChangeEvent, type FormEvent } from 'react';
 import { useNavigate } from 'react-router';
 import { pinSchema } from '@medichat/shared';
@@ -8,10 +7,13 @@ import { ApiError } from '@/lib/api-client';
 import { useFocusFirstError, sentence } from '@/lib/form';
 import { extractQrToken } from '@/lib/qr-token';
 import { useQrLogin } from '../api/qr-login';
+import { decodeQrPicture } from '../lib/decode-qr';
 import { pinErrorMessage } from './pin-sign-in';
 import { QrScanner } from './qr-scanner';
 
 const NOT_OURS = 'That is not a Medichat card QR code. Scan the code printed on your medical card.';
+const NO_CODE_IN_PICTURE =
+  'No QR code was found in that picture. Try a sharper, closer photo with the whole code in view.';
 
 function qrErrorMessage(error: unknown): string {
   if (error instanceof ApiError && error.type === 'invalid_credentials') {
@@ -120,15 +122,15 @@ export function QrSignIn({ redirectTo }: { redirectTo: string }) {
     if (!file) return;
     setImageError(undefined);
     setDecodingImage(true);
-    const url = URL.createObjectURL(file);
     try {
-      const result = await new BrowserQRCodeReader().decodeFromImageUrl(url);
-      if (!extractQrToken(result.getText())) setImageError(NOT_OURS);
-      else handleCode(result.getText());
+      const text = await decodeQrPicture(file);
+      if (text === null) setImageError(NO_CODE_IN_PICTURE);
+      else if (!extractQrToken(text)) setImageError(NOT_OURS);
+      else handleCode(text);
     } catch {
-      setImageError('No QR code was found in that picture. Try a sharper, closer photo with the whole code in view.');
+      // Not a picture the browser can open (createImageBitmap refuses it).
+      setImageError(NO_CODE_IN_PICTURE);
     } finally {
-      URL.revokeObjectURL(url);
       setDecodingImage(false);
     }
   };
