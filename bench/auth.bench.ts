@@ -10,8 +10,14 @@
  * 2. POST /api/auth/login through the real app (`inject`, SQLite): verify + user lookup + refresh
  *    session insert + audit insert + JWT signing; and a wrong password (same work, no session).
  * 3. 8 logins at once (2 cores, libuv's 4 threads): latency per login under contention.
+ * 4. Every signed-in request: the access token's signature check alone (baseline; fast-jwt), the
+ *    same check with jose 6 (what it was before), `authenticate`
+ *    (signature + the one indexed read that makes sign-out end access tokens at once), and a whole
+ *    GET /api/users/me through the app.
  */
 import { performance } from 'node:perf_hooks';
+import { jwtVerify } from 'jose';
+import { deriveKey } from '../apps/api/src/lib/crypto.js';
 import { PasswordHasher } from '../apps/api/src/modules/auth/password-hasher.js';
 import { createTestApp } from '../apps/api/src/testing/test-app.js';
 import { compare, printRows, type CaseResult } from './lib.js';
@@ -86,6 +92,31 @@ try {
     ratio: NaN,
   };
   printRows('8 logins at once (throughput = logins/s overall)', [row]);
+
+  const access = reg.json().accessToken as string;
+  const auth = t.app.identity.auth;
+  // The same check with jose 6 (WebCrypto), the library the token service used before fast-jwt.
+  const joseKey = new Uint8Array(deriveKey(t.config.secrets.jwtSecret, 'access-token'));
+  await compare(
+    'a signed-in request: who is calling (per op)',
+    ['JWT signature + claims only', () => t.app.identity.tokens.verifyAccess(access)],
+    [
+      ['jose 6 jwtVerify, same token and key (before)', () => jwtVerify(access, joseKey, { algorithms: ['HS256'] })],
+      ['authenticate: JWT + live-session read (SQLite)', () => auth.authenticate(access)],
+      [
+        'GET /api/users/me (inject, SQLite)',
+        async () => {
+          const res = await t.app.inject({
+            method: 'GET',
+            url: '/api/users/me',
+            headers: { authorization: `Bearer ${access}` },
+          });
+          if (res.statusCode !== 200) throw new Error(res.body);
+        },
+      ],
+    ],
+    { batch: 200, rounds: 15, warmupRounds: 2 },
+  );
 } finally {
   await t.close();
 }

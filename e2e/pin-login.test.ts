@@ -38,7 +38,7 @@ after(async () => {
 const EXPECTED = [/status of 401/, /status of 423/, /status of 403/];
 
 async function signOut(page: Page): Promise<void> {
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
   await page.waitForURL(`${server.url}/login`);
   await page.getByRole('link', { name: 'Sign in' }).first().waitFor();
 }

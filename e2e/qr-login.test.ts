@@ -225,7 +225,7 @@ describe('QR sign-in', () => {
       // Coming back to a sign-in page with a session (restored by the reload): the notice, with a way out.
       await goto(page, server.url, '/login/qr');
       await page.getByText('You are signed in as').waitFor();
-      await page.locator('#main').getByRole('button', { name: 'Sign out' }).click();
+      await page.locator('#main').getByRole('button', { name: 'Sign out', exact: true }).click();
       await page.getByLabel('Paste the text of the QR code').waitFor();
       assert.equal(await page.getByText('You are signed in as').count(), 0);
 
@@ -234,7 +234,7 @@ describe('QR sign-in', () => {
       await page.getByLabel('Paste the text of the QR code').fill(first.slice(first.lastIndexOf('/') + 1));
       await page.getByRole('button', { name: 'Sign in with this code' }).click();
       await page.waitForURL(`${server.url}/dashboard`);
-      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.getByRole('button', { name: 'Sign out', exact: true }).click();
       await page.waitForURL(`${server.url}/login`);
 
       // A new QR replaces the first: pasting the old one is refused.

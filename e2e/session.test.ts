@@ -3,7 +3,7 @@
  * token lives in memory only; it is refreshed silently before it expires; when it has expired
  * anyway (a sleeping tab), concurrent 401s share ONE refresh and every request is retried; a
  * reload restores the session from the httpOnly refresh cookie; signing out in one tab signs out
- * the others.
+ * the others; "sign out everywhere" on one device ends another device's session.
  *
  * Run: node --conditions=development --import tsx --test e2e/session.test.ts
  */
@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Page, Request } from 'playwright-core';
 import { registerAccount, type TestAccount } from './fixtures/api.js';
-import { assertNoConsoleErrors, goto, openPage, signedInName } from './fixtures/page.js';
+import { assertNoAxeViolations, assertNoConsoleErrors, goto, openPage, signedInName } from './fixtures/page.js';
 import { launchBrowser, type BrowserSession } from './support/browser.js';
 import { assertWebBuilt, startServer, type TestServer } from './support/server.js';
 
@@ -119,7 +119,7 @@ describe('session', () => {
       await goto(two, server.url, '/card');
       await two.getByRole('form', { name: 'Medical card' }).waitFor();
 
-      await one.getByRole('button', { name: 'Sign out' }).click();
+      await one.getByRole('button', { name: 'Sign out', exact: true }).click();
       await one.waitForURL(`${server.url}/login`);
       await two.getByRole('heading', { name: 'Sign in to see your medical card' }).waitFor({ timeout: 5_000 });
       assert.equal(await two.getByTestId('signed-in-name').count(), 0, 'the other tab is signed out too');
@@ -129,6 +129,37 @@ describe('session', () => {
       await two.getByRole('heading', { name: 'Sign in to see your medical card' }).waitFor();
     } finally {
       await context.close();
+    }
+  });
+
+  test('"sign out everywhere" on one device ends the session on another', async () => {
+    const phone = await openPage(session);
+    const laptop = await openPage(session);
+    try {
+      await signIn(phone.page, '/card');
+      await signIn(laptop.page, '/card');
+      await laptop.page.getByRole('button', { name: 'Sign out everywhere' }).click();
+      const dialog = laptop.page.getByRole('dialog', { name: 'Sign out on every device?' });
+      await dialog.waitFor();
+      await assertNoAxeViolations(laptop.page, 'the sign-out-everywhere dialog');
+      await dialog.getByRole('button', { name: 'Sign out everywhere' }).click();
+      await laptop.page.waitForURL(`${server.url}/login`);
+      assert.equal(await laptop.page.getByTestId('signed-in-name').count(), 0);
+
+      // The phone (another browser, its own refresh cookie) cannot come back without a password.
+      const refreshes: number[] = [];
+      phone.page.on('response', (r) => {
+        if (new URL(r.url()).pathname === '/api/auth/refresh') refreshes.push(r.status());
+      });
+      await phone.page.reload();
+      await phone.page.getByRole('heading', { name: 'Sign in to see your medical card' }).waitFor();
+      assert.deepEqual(refreshes, [401]);
+      assert.equal(await phone.page.getByTestId('signed-in-name').count(), 0);
+      assertNoConsoleErrors(laptop.errors, 'laptop');
+      assertNoConsoleErrors(phone.errors, 'phone', [/status of 401/]);
+    } finally {
+      await phone.close();
+      await laptop.close();
     }
   });
 });

@@ -7,7 +7,7 @@
  * refresh) and, where the browser has the Web Locks API, one at a time across tabs too.
  */
 import { sessionSchema, type Session } from '@medichat/shared';
-import { ApiError, NetworkError, createApiClient, setUnauthorizedHandler } from './api-client';
+import { ApiError, NetworkError, api, createApiClient, setUnauthorizedHandler } from './api-client';
 import { clearSession, getGuestToken, getSessionState, hasSessionHint, setGuestToken, setSession } from './auth-store';
 
 /** Refresh this long before the access token expires (or at 80% of a very short lifetime). */
@@ -106,6 +106,18 @@ export async function signOut(): Promise<void> {
   } catch {
     // Signed out locally whatever the network says; the refresh token expires on its own.
   }
+  clearSession();
+  broadcast('signed-out');
+}
+
+/**
+ * Sign out on every device (`POST /api/auth/logout-all` with this session's access token): every
+ * refresh cookie and access token of the account stops at once, this tab's too. Unlike `signOut`, a
+ * failure throws and this device stays signed in: the user asked for something that did not happen.
+ */
+export async function signOutEverywhere(): Promise<void> {
+  await api.post('/api/auth/logout-all');
+  cancelTimer();
   clearSession();
   broadcast('signed-out');
 }

@@ -11,6 +11,7 @@ export type AuditAction =
   | 'auth.login'
   | 'auth.login_failed'
   | 'auth.refresh_reuse'
+  | 'auth.logout_all'
   | 'guest.claimed'
   | 'pin.set'
   | 'pin.failed'

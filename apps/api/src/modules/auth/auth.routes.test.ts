@@ -201,6 +201,90 @@ for (const engine of testEngines) {
       assert.equal((await t.app.inject({ method: 'POST', url: '/api/auth/logout' })).statusCode, 204);
     });
 
+    it('an access token stops at once when its session is signed out or revoked, not at its expiry', async () => {
+      const a = await registerAccount(t.app);
+      const rotated = await refresh(a.refreshCookie);
+      const newer = rotated.json().accessToken as string;
+      // Both the first token and the one after a rotation belong to the live family.
+      assert.equal((await me(bearer(a.accessToken))).statusCode, 200);
+      assert.equal((await me(bearer(newer))).statusCode, 200);
+      const other = await t.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { email: a.email, password: a.password },
+      });
+      const otherToken = other.json().accessToken as string;
+
+      const out = await t.app.inject({
+        method: 'POST',
+        url: '/api/auth/logout',
+        cookies: { medichat_refresh: refreshCookieOf(rotated)! },
+      });
+      assert.equal(out.statusCode, 204);
+      for (const token of [a.accessToken, newer]) {
+        const res = await me(bearer(token));
+        assert.equal(res.statusCode, 401);
+        assert.equal(res.json().type, 'unauthorized');
+        assert.match(res.json().detail, /session has ended/);
+      }
+      // The other device (another family) goes on.
+      assert.equal((await me(bearer(otherToken))).statusCode, 200);
+      // A reused refresh token revokes its family: that family's access tokens stop too.
+      await refresh(refreshCookieOf(other));
+      assert.equal((await refresh(refreshCookieOf(other))).statusCode, 401);
+      assert.equal((await me(bearer(otherToken))).statusCode, 401);
+      await assert.rejects(verifyAccessToken(t.app, otherToken), { status: 401 });
+    });
+
+    it('logout-all ends every session of the user on every device, and only theirs', async () => {
+      const a = await registerAccount(t.app);
+      const b = await registerAccount(t.app);
+      const logins = await Promise.all(
+        [1, 2].map(() =>
+          t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: a.email, password: a.password } }),
+        ),
+      );
+      const devices = [
+        { access: a.accessToken, cookie: a.refreshCookie },
+        ...logins.map((l) => ({ access: l.json().accessToken as string, cookie: refreshCookieOf(l)! })),
+      ];
+      // Without a user token: 401 and nothing revoked.
+      assert.equal((await t.app.inject({ method: 'POST', url: '/api/auth/logout-all' })).statusCode, 401);
+      const guest = await t.app.inject({ method: 'POST', url: '/api/auth/guest' });
+      const asGuest = await t.app.inject({
+        method: 'POST',
+        url: '/api/auth/logout-all',
+        headers: bearer(guest.json().guestToken),
+      });
+      assert.equal(asGuest.statusCode, 401);
+      assert.equal((await me(bearer(devices[0]!.access))).statusCode, 200);
+
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/auth/logout-all',
+        headers: bearer(devices[1]!.access),
+      });
+      assert.equal(res.statusCode, 204);
+      assert.equal(res.cookies.find((c) => c.name === 'medichat_refresh')?.value, '');
+      for (const d of devices) {
+        assert.equal((await me(bearer(d.access))).statusCode, 401);
+        assert.equal((await refresh(d.cookie)).statusCode, 401);
+      }
+      // Someone else is untouched.
+      assert.equal((await me(bearer(b.accessToken))).statusCode, 200);
+      assert.equal((await refresh(b.refreshCookie)).statusCode, 200);
+      const trail = await t.app.storage.auditLog.find({ subjectId: a.userId, action: 'auth.logout_all' });
+      assert.equal(trail.length, 1);
+      assert.equal(trail[0]!.detail?.sessions, 3);
+      // Signing in again works, and only the new session is live.
+      const again = await t.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { email: a.email, password: a.password },
+      });
+      assert.equal((await me(bearer(again.json().accessToken))).statusCode, 200);
+    });
+
     it('refuses forged, tampered, wrong-algorithm and alg:none tokens; tells an expired one apart', async () => {
       const a = await registerAccount(t.app);
       const key = new Uint8Array(deriveKey(t.config.secrets.jwtSecret, 'access-token'));

@@ -18,7 +18,7 @@ import {
 } from '@medichat/shared';
 import type { Config } from '../../config/config.js';
 import { presentUser } from '../users/user.presenter.js';
-import { bearerToken, clientInfo } from './auth.plugin.js';
+import { bearerToken, clientInfo, currentUserId, requireUser } from './auth.plugin.js';
 import type { IssuedSession, SignInContext } from './auth.service.js';
 
 export const REFRESH_COOKIE = 'medichat_refresh';
@@ -140,6 +140,24 @@ export const authRoutes: FastifyPluginAsyncZod<{ config: Config }> = async (app,
     { config: { rateLimit }, schema: { tags, summary: 'Revoke the refresh-token family and clear the cookie' } },
     async (request, reply) => {
       await auth.logout(request.cookies[REFRESH_COOKIE]);
+      reply.clearCookie(REFRESH_COOKIE, cookieOptions(request));
+      return reply.code(204).send();
+    },
+  );
+
+  app.post(
+    '/api/auth/logout-all',
+    {
+      config: { rateLimit },
+      preHandler: requireUser,
+      schema: {
+        tags,
+        summary: 'Sign out on every device: revoke all refresh families; their access tokens stop at once',
+        security: [{ bearer: [] }],
+      },
+    },
+    async (request, reply) => {
+      await auth.logoutEverywhere(currentUserId(request), clientInfo(request));
       reply.clearCookie(REFRESH_COOKIE, cookieOptions(request));
       return reply.code(204).send();
     },

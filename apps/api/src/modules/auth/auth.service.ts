@@ -155,6 +155,13 @@ export class AuthService {
     return this.issue(user, context, session.family);
   }
 
+  /** Ends every session of the user, on every device: refresh cookies and access tokens alike. */
+  async logoutEverywhere(userId: string, context: ClientInfo): Promise<number> {
+    const revoked = await this.deps.sessions.revokeAllForUser(userId, this.deps.now());
+    await this.audit(userId, userId, 'auth.logout_all', context, { sessions: revoked });
+    return revoked;
+  }
+
   async logout(refreshToken: string | undefined): Promise<void> {
     if (!refreshToken || refreshToken.length > 256) return;
     const session = await this.deps.sessions.findRefresh(refreshToken);
@@ -222,6 +229,10 @@ export class AuthService {
       if (!session) throw unauthorized('The guest session has ended.');
       return { kind: 'guest', id: claims.sub, role: 'guest', sessionId: sid };
     }
+    // One indexed read per request, as for guests: a signed-out (or stolen-and-revoked) session's
+    // access tokens stop now, not at their expiry.
+    if (!(await this.deps.sessions.isFamilyLive(claims.sid)))
+      throw unauthorized('The session has ended: sign in again.');
     return { kind: 'user', id: claims.sub, userId: claims.sub, role: claims.role, sessionId: claims.sid };
   }
 

@@ -51,7 +51,16 @@ export class SessionRepository {
     return this.sessions.updateMany({ family, revokedAt: { exists: false } }, { set: { revokedAt: now } });
   }
 
-  /** Revokes every refresh family of a user (e.g. after a role change or a password change). */
+  /**
+   * Whether a refresh family still has a live member: false once it is signed out, revoked for a
+   * reused token, or every member has expired (TTL rule). Access tokens carry their family as `sid`,
+   * so this is what makes a sign-out end them at once rather than when they expire.
+   */
+  async isFamilyLive(family: string): Promise<boolean> {
+    return (await this.sessions.findOne({ family, kind: 'refresh', revokedAt: { exists: false } })) !== null;
+  }
+
+  /** Revokes every refresh family of a user ("sign out everywhere"). */
   revokeAllForUser(userId: string, now: Date): Promise<number> {
     return this.sessions.updateMany(
       { userId, kind: 'refresh', revokedAt: { exists: false } },

@@ -5,6 +5,7 @@ import { DocumentTitle } from '@/components/ui/document-title';
 import { PrinterIcon } from '@/components/ui/icons';
 import { PageHeader } from '@/components/ui/page-header';
 import { PinSettings } from '@/features/auth/components/pin-settings';
+import { SignOutEverywhere } from '@/features/auth/components/sign-out-everywhere';
 import { RequireSignIn } from '@/features/auth/components/require-sign-in';
 import { useDownloadFhir } from '@/features/medical-card/api/export-fhir';
 import { CardOverview } from '@/features/medical-card/components/card-overview';
@@ -41,7 +42,11 @@ export function Component() {
         }
       />
       <RequireSignIn what="your medical card">
-        <CardOverview pinSettings={<PinSettings />} welcome={params.get('welcome') === '1'} />
+        <CardOverview
+          pinSettings={<PinSettings />}
+          sessionSettings={<SignOutEverywhere />}
+          welcome={params.get('welcome') === '1'}
+        />
       </RequireSignIn>
     </PageContainer>
   );

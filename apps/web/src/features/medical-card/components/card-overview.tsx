@@ -31,10 +31,19 @@ function Aside({
 }
 
 /**
- * The signed-in card page: the editor, and beside it the profile picture, the sign-in PIN (passed in
- * by the route: it belongs to the auth feature) and who viewed the card.
+ * The signed-in card page: the editor, and beside it the profile picture, the sign-in PIN and the
+ * account's sessions (both passed in by the route: they belong to the auth feature) and who viewed
+ * the card.
  */
-export function CardOverview({ pinSettings, welcome }: { pinSettings: ReactNode; welcome?: boolean }) {
+export function CardOverview({
+  pinSettings,
+  sessionSettings,
+  welcome,
+}: {
+  pinSettings: ReactNode;
+  sessionSettings?: ReactNode;
+  welcome?: boolean;
+}) {
   const profile = useProfile();
   if (profile.isPending) {
     return (
@@ -68,6 +77,11 @@ export function CardOverview({ pinSettings, welcome }: { pinSettings: ReactNode;
           <Aside id="card-pin-title" title="Sign-in PIN">
             {pinSettings}
           </Aside>
+          {sessionSettings ? (
+            <Aside id="card-sessions-title" title="Signed-in devices">
+              {sessionSettings}
+            </Aside>
+          ) : null}
           <Aside
             id="card-audit-title"
             title="Who viewed my card"

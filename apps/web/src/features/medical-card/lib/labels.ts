@@ -6,6 +6,7 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'auth.login': 'Signed in',
   'auth.login_failed': 'Failed sign-in',
   'auth.refresh_reuse': 'Old session token reused (all sessions ended)',
+  'auth.logout_all': 'Signed out on every device',
   'guest.claimed': 'Guest chats moved to the account',
   'pin.set': 'PIN set',
   'pin.failed': 'Wrong PIN',
