@@ -1,7 +1,8 @@
 /**
  * Password sign-in (with a redirect back), choosing a PIN on the card page, PIN sign-in as the
  * remembered "last user on this device" and with a typed user id, and the lock after repeated
- * wrong PINs. Real Chromium, real API.
+ * wrong PINs; changing the password (other devices signed out) and removing the PIN. Real
+ * Chromium, real API.
  *
  * Run: node --conditions=development --import tsx --test e2e/pin-login.test.ts
  */
@@ -92,17 +93,17 @@ describe('password and PIN sign-in', () => {
       // Two different PINs: caught before sending, focus on the field.
       await page.getByLabel('New PIN', { exact: true }).fill('1357');
       await page.getByLabel('New PIN again').fill('1358');
-      await page.getByLabel('Your password').fill(account.password);
+      await page.getByLabel('Your password', { exact: true }).fill(account.password);
       await page.getByRole('button', { name: 'Set PIN' }).click();
       await page.waitForFunction(() => document.activeElement?.id === 'pin-confirm');
       assert.match((await page.locator('#pin-confirm-error').textContent()) ?? '', /not the same/);
       // A wrong password: the server's 403 lands under the password field.
       await page.getByLabel('New PIN again').fill('1357');
-      await page.getByLabel('Your password').fill('wrong password');
+      await page.getByLabel('Your password', { exact: true }).fill('wrong password');
       await page.getByRole('button', { name: 'Set PIN' }).click();
       await page.locator('#pin-password-error').getByText('That password is not right').waitFor();
       await page.waitForFunction(() => document.activeElement?.id === 'pin-password');
-      await page.getByLabel('Your password').fill(account.password);
+      await page.getByLabel('Your password', { exact: true }).fill(account.password);
       await page.getByRole('button', { name: 'Set PIN' }).click();
       await page.getByText('Your PIN is set.').waitFor();
       await page.getByRole('heading', { name: 'Change your PIN' }).waitFor();
@@ -184,6 +185,76 @@ describe('password and PIN sign-in', () => {
       assertNoConsoleErrors(errors, 'PIN lock', EXPECTED);
     } finally {
       await close();
+    }
+  });
+  test('change the password on the card page: other devices are signed out; then remove the PIN', async () => {
+    const owner = await registerAccount(server.url, 'Cass Change');
+    await setPin(server.url, owner, '2468');
+    const laptop = await openPage(session);
+    const phone = await openPage(session);
+    const signIn = async (page: Page, password: string) => {
+      await goto(page, server.url, '/login?redirect=%2Fcard');
+      await page.getByLabel('Email').fill(owner.email);
+      await page.getByLabel('Password', { exact: true }).fill(password);
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+      await page.waitForURL(`${server.url}/card`);
+    };
+    try {
+      await signIn(laptop.page, owner.password);
+      await signIn(phone.page, owner.password);
+      const { page } = laptop;
+      await page.getByRole('heading', { name: 'Change your password' }).waitFor();
+
+      // Wrong current password: said under that field, nothing changes.
+      await page.getByLabel('Current password').fill('not my password');
+      await page.getByLabel('New password', { exact: true }).fill('amber-canyon-whistle-31');
+      await page.getByLabel('New password again').fill('amber-canyon-whistle-31');
+      await page.getByRole('button', { name: 'Change password' }).click();
+      await page.locator('#password-current-error').getByText('That password is not right').waitFor();
+      // A common password: the server's policy answer lands under the new password.
+      await page.getByLabel('Current password').fill(owner.password);
+      await page.getByLabel('New password', { exact: true }).fill('password1234');
+      await page.getByLabel('New password again').fill('password1234');
+      await page.getByRole('button', { name: 'Change password' }).click();
+      await page.locator('#password-new-error').waitFor();
+      await assertNoAxeViolations(page, '/card with password errors');
+
+      await page.getByLabel('New password', { exact: true }).fill('amber-canyon-whistle-31');
+      await page.getByLabel('New password again').fill('amber-canyon-whistle-31');
+      await page.getByRole('button', { name: 'Change password' }).click();
+      // The other devices: the phone, and the session the account was registered with (over the API).
+      await page.getByText('Your password is changed, and 2 other devices were signed out.').waitFor();
+      await page.getByTestId('audit-list').getByText('Password changed').waitFor();
+
+      // The phone's session ended; the old password no longer signs in, the new one does.
+      await phone.page.reload();
+      await phone.page.getByRole('heading', { name: 'Sign in to see your medical card' }).waitFor();
+      await goto(phone.page, server.url, '/login');
+      await phone.page.getByLabel('Email').fill(owner.email);
+      await phone.page.getByLabel('Password', { exact: true }).fill(owner.password);
+      await phone.page.getByRole('button', { name: 'Sign in', exact: true }).click();
+      await phone.page.getByRole('alert').getByText('That email and password do not match an account').waitFor();
+      await signIn(phone.page, 'amber-canyon-whistle-31');
+
+      // The laptop stayed signed in: remove the PIN there (the password again, the new one).
+      await page.getByRole('heading', { name: 'Change your PIN' }).waitFor();
+      await page.getByRole('button', { name: 'Remove PIN' }).click();
+      await page
+        .locator('#pin-password-error')
+        .getByText(/Enter your password/)
+        .waitFor();
+      await page.getByLabel('Your password', { exact: true }).fill('amber-canyon-whistle-31');
+      await page.getByRole('button', { name: 'Remove PIN' }).click();
+      await page.getByText('Your PIN is removed. QR sign-in no longer asks for one.').waitFor();
+      await page.getByRole('heading', { name: 'Choose a PIN' }).waitFor();
+      assert.equal(await page.getByRole('button', { name: 'Remove PIN' }).count(), 0);
+      await page.getByTestId('audit-list').getByText('PIN removed').waitFor();
+      await screenshot(page, 'card-password-and-pin');
+      assertNoConsoleErrors(laptop.errors, 'password change', [...EXPECTED, /status of 400/]);
+      assertNoConsoleErrors(phone.errors, 'signed-out device', EXPECTED);
+    } finally {
+      await laptop.close();
+      await phone.close();
     }
   });
 });

@@ -49,6 +49,21 @@ export type QrLoginInput = z.infer<typeof qrLoginSchema>;
 export const setPinSchema = z.object({ pin: pinSchema, password: loginPasswordSchema }).strict();
 export type SetPinInput = z.infer<typeof setPinSchema>;
 
+/** Removing the PIN asks for the password again, like setting one. */
+export const removePinSchema = z.object({ password: loginPasswordSchema }).strict();
+export type RemovePinInput = z.infer<typeof removePinSchema>;
+
+/** A new password meets the sign-up policy; the current one is only bounded (older accounts). */
+export const changePasswordSchema = z
+  .object({ currentPassword: loginPasswordSchema, newPassword: passwordSchema })
+  .strict();
+export type ChangePasswordInput = z.infer<typeof changePasswordSchema>;
+export const changePasswordResultSchema = z.object({
+  /** How many sessions on other devices were signed out. */
+  otherSessionsEnded: z.number().int(),
+});
+export type ChangePasswordResult = z.infer<typeof changePasswordResultSchema>;
+
 /**
  * What every sign-in answers. The refresh token is never in the body: it is an httpOnly cookie
  * (`medichat_refresh`, Path=/api/auth) the browser sends to `/api/auth/refresh` and `/logout`.

@@ -30,6 +30,18 @@ export function fieldErrorsFromApi(error: unknown): FieldErrors {
   return out;
 }
 
+/**
+ * What a failed submit of a form that re-asks for the password shows: the server's 403 "wrong
+ * password" under `passwordField`, else the server's field errors, else one message for the form.
+ */
+export function submitErrors(error: unknown, passwordField: string): { fields: FieldErrors; form: string | null } {
+  if (error instanceof ApiError && error.type === 'invalid_credentials') {
+    return { fields: { [passwordField]: 'That password is not right' }, form: null };
+  }
+  const fields = fieldErrorsFromApi(error);
+  return { fields, form: Object.keys(fields).length ? null : describeError(error) };
+}
+
 /** Sentence case for a schema message shown under a field ("must be 4 to 8 digits" → "Must be…"). */
 export function sentence(message: string): string {
   const m = message.trim();

@@ -14,6 +14,8 @@ export type AuditAction =
   | 'auth.logout_all'
   | 'guest.claimed'
   | 'pin.set'
+  | 'pin.removed'
+  | 'password.changed'
   | 'pin.failed'
   | 'pin.locked'
   | 'qr.regenerated'

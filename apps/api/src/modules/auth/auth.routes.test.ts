@@ -236,6 +236,51 @@ for (const engine of testEngines) {
       await assert.rejects(verifyAccessToken(t.app, otherToken), { status: 401 });
     });
 
+    it('changing the password: the current one is asked for, the policy holds, other devices are signed out', async () => {
+      const a = await registerAccount(t.app);
+      const other = await t.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { email: a.email, password: a.password },
+      });
+      const change = (body: unknown, headers: Record<string, string> = bearer(a.accessToken)) =>
+        t.app.inject({ method: 'PUT', url: '/api/users/me/password', headers, payload: body as object });
+      const NEW = 'quiet-meadow-compass-77';
+      const refused: Array<[unknown, number, string]> = [
+        [{ currentPassword: 'wrong-password-here', newPassword: NEW }, 403, 'invalid_credentials'],
+        [{ currentPassword: a.password, newPassword: 'short' }, 400, 'validation_failed'],
+        [{ currentPassword: a.password, newPassword: 'password1234' }, 400, 'weak_password'],
+        [{ currentPassword: a.password, newPassword: a.email }, 400, 'weak_password'],
+        [{ currentPassword: a.password, newPassword: a.password }, 400, 'weak_password'],
+        [{ currentPassword: a.password }, 400, 'validation_failed'],
+        [{ currentPassword: a.password, newPassword: { $gt: '' } }, 400, 'validation_failed'],
+        [{ currentPassword: a.password, newPassword: NEW, extra: true }, 400, 'validation_failed'],
+      ];
+      const before = (await t.app.storage.users.get(a.userId))!.passwordHash;
+      for (const [body, status, type] of refused) {
+        const res = await change(body);
+        assert.equal(res.statusCode, status, `${JSON.stringify(body)}: ${res.body}`);
+        assert.equal(res.json().type, type, JSON.stringify(body));
+      }
+      assert.equal((await change({ currentPassword: a.password, newPassword: NEW }, {})).statusCode, 401);
+      assert.equal((await t.app.storage.users.get(a.userId))!.passwordHash, before, 'nothing changed');
+      assert.equal((await me(bearer(other.json().accessToken))).statusCode, 200);
+
+      const res = await change({ currentPassword: a.password, newPassword: NEW });
+      assert.equal(res.statusCode, 200, res.body);
+      assert.deepEqual(res.json(), { otherSessionsEnded: 1 });
+      // This device goes on (access token and refresh cookie); the other one is signed out.
+      assert.equal((await me(bearer(a.accessToken))).statusCode, 200);
+      assert.equal((await refresh(a.refreshCookie)).statusCode, 200);
+      assert.equal((await me(bearer(other.json().accessToken))).statusCode, 401);
+      assert.equal((await refresh(refreshCookieOf(other))).statusCode, 401);
+      const login = (password: string) =>
+        t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: a.email, password } });
+      assert.equal((await login(a.password)).statusCode, 401, 'the old password no longer works');
+      assert.equal((await login(NEW)).statusCode, 200);
+      assert.equal(await t.app.storage.auditLog.count({ subjectId: a.userId, action: 'password.changed' }), 1);
+    });
+
     it('logout-all ends every session of the user on every device, and only theirs', async () => {
       const a = await registerAccount(t.app);
       const b = await registerAccount(t.app);

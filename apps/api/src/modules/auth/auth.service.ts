@@ -16,9 +16,10 @@ import type { Collection } from '../../engines/storage/port.js';
 import { AppError, forbidden, unauthorized } from '../../lib/errors.js';
 import type { AuditRepository } from '../audit/audit.repository.js';
 import { presentCard, type CardService } from '../cards/card.service.js';
-import type { AccountService } from '../users/account.service.js';
+import { weakPassword, type AccountService } from '../users/account.service.js';
 import type { UserRepository } from '../users/user.repository.js';
 import type { PasswordHasher } from './password-hasher.js';
+import { passwordProblems } from './password-policy.js';
 import type { PinGuard } from './pin-guard.js';
 import type { ClientInfo, SessionRepository } from './session.repository.js';
 import { GUEST_PREFIX, type TokenService } from './token.service.js';
@@ -257,6 +258,48 @@ export class AuthService {
     const pinHash = await this.deps.passwords.hash(input.pin);
     await this.deps.users.update(userId, { pinHash, pinFailures: 0, pinLockedUntil: null }, this.deps.now());
     await this.audit(userId, userId, 'pin.set', context);
+  }
+
+  /** Removes the PIN (asks for the password again): PIN sign-in stops, QR sign-in no longer asks for one. */
+  async removePin(userId: string, input: { password: string }, context: ClientInfo): Promise<void> {
+    const user = await this.deps.users.get(userId);
+    if (!user) throw unauthorized();
+    if (!(await this.deps.passwords.verify(user.passwordHash, input.password))) {
+      throw new AppError(ProblemType.invalidCredentials, 403, 'The password is not correct.');
+    }
+    if (!user.pinHash) return; // nothing to remove: the same answer, nothing audited
+    await this.deps.users.update(userId, { pinHash: null, pinFailures: 0, pinLockedUntil: null }, this.deps.now());
+    await this.audit(userId, userId, 'pin.removed', context);
+  }
+
+  // --- password ----------------------------------------------------------------------------------
+
+  /**
+   * Changes the password (the current one is asked for again). Every other device is signed out:
+   * whoever knew the old password may hold a session. This device's session (`keepFamily`) goes on.
+   */
+  async changePassword(
+    userId: string,
+    keepFamily: string,
+    input: { currentPassword: string; newPassword: string },
+    context: ClientInfo,
+  ): Promise<{ otherSessionsEnded: number }> {
+    const user = await this.deps.users.get(userId);
+    if (!user) throw unauthorized();
+    if (!(await this.deps.passwords.verify(user.passwordHash, input.currentPassword))) {
+      throw new AppError(ProblemType.invalidCredentials, 403, 'The current password is not correct.', {
+        errors: [{ path: 'body.currentPassword', message: 'is not correct' }],
+      });
+    }
+    const problems = passwordProblems(input.newPassword, { email: user.email });
+    if (input.newPassword === input.currentPassword) problems.push('must differ from the current one');
+    if (problems.length) throw weakPassword(problems, 'body.newPassword');
+    const passwordHash = await this.deps.passwords.hash(input.newPassword);
+    const now = this.deps.now();
+    await this.deps.users.update(userId, { passwordHash }, now);
+    const ended = await this.deps.sessions.revokeAllForUser(userId, now, keepFamily);
+    await this.audit(userId, userId, 'password.changed', context, { otherSessionsEnded: ended });
+    return { otherSessionsEnded: ended };
   }
 
   async changeRole(actorId: string, userId: string, role: Role, context: ClientInfo): Promise<UserDoc> {

@@ -82,6 +82,36 @@ for (const engine of testEngines) {
       assert.equal(await t.app.storage.auditLog.count({ subjectId: a.userId, action: 'pin.set' }), 1);
     });
 
+    it('removing the PIN needs the password; then PIN login stops and the QR no longer asks for it', async () => {
+      const a = await withPin();
+      const removePin = (body: unknown, headers: Record<string, string> = a.auth) =>
+        t.app.inject({ method: 'DELETE', url: '/api/users/me/pin', headers, payload: body as object });
+      const refused: Array<[unknown, number]> = [
+        [{ password: 'wrong-password-here' }, 403],
+        [{}, 400],
+        [{ password: { $gt: '' } }, 400],
+        [{ password: a.password, pin: PIN }, 400],
+      ];
+      for (const [body, status] of refused) {
+        assert.equal((await removePin(body)).statusCode, status, JSON.stringify(body));
+      }
+      assert.equal((await removePin({ password: a.password }, {})).statusCode, 401);
+      assert.ok((await t.app.storage.users.get(a.userId))?.pinHash, 'nothing changed');
+      assert.equal((await pinLogin(a.userId, PIN)).statusCode, 200);
+
+      assert.equal((await removePin({ password: a.password })).statusCode, 204);
+      assert.equal((await t.app.storage.users.get(a.userId))?.pinHash, null);
+      assert.equal((await pinLogin(a.userId, PIN)).statusCode, 401);
+      const me = await t.app.inject({ method: 'GET', url: '/api/users/me', headers: a.auth });
+      assert.equal(me.json().user.hasPin, false);
+      const qr = (await t.app.inject({ method: 'POST', url: '/api/qr', headers: a.auth })).json().qr as string;
+      const qrLogin = await t.app.inject({ method: 'POST', url: '/api/auth/qr-login', payload: { qr } });
+      assert.equal(qrLogin.statusCode, 200, 'the QR alone signs in again');
+      // Again: harmless, and audited once.
+      assert.equal((await removePin({ password: a.password })).statusCode, 204);
+      assert.equal(await t.app.storage.auditLog.count({ subjectId: a.userId, action: 'pin.removed' }), 1);
+    });
+
     it('PIN login signs in with the right PIN', async () => {
       const a = await withPin();
       const res = await pinLogin(a.userId, PIN);

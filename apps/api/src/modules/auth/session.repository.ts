@@ -60,10 +60,10 @@ export class SessionRepository {
     return (await this.sessions.findOne({ family, kind: 'refresh', revokedAt: { exists: false } })) !== null;
   }
 
-  /** Revokes every refresh family of a user ("sign out everywhere"). */
-  revokeAllForUser(userId: string, now: Date): Promise<number> {
+  /** Revokes every refresh family of a user ("sign out everywhere"), or all but `except` (this device). */
+  revokeAllForUser(userId: string, now: Date, except?: string): Promise<number> {
     return this.sessions.updateMany(
-      { userId, kind: 'refresh', revokedAt: { exists: false } },
+      { userId, kind: 'refresh', revokedAt: { exists: false }, ...(except ? { family: { ne: except } } : {}) },
       { set: { revokedAt: now } },
     );
   }

@@ -13,9 +13,9 @@ import type { PasswordHasher } from '../auth/password-hasher.js';
 import { emptyCard, type CardRepository, type StoredCard } from '../cards/card.repository.js';
 import type { UserRepository } from './user.repository.js';
 
-export const weakPassword = (problems: string[]) =>
+export const weakPassword = (problems: string[], path = 'body.password') =>
   new AppError(ProblemType.weakPassword, 400, `The password ${problems.join('; ')}.`, {
-    errors: problems.map((message) => ({ path: 'body.password', message })),
+    errors: problems.map((message) => ({ path, message })),
   });
 
 export const EMAIL_UNAVAILABLE = 'An account cannot be created with this email. If it is yours, sign in instead.';

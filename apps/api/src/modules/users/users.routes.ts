@@ -5,10 +5,19 @@
 import multipart from '@fastify/multipart';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { cardSchema, profilePatchSchema, roleChangeSchema, setPinSchema, userSchema } from '@medichat/shared';
+import {
+  cardSchema,
+  changePasswordResultSchema,
+  changePasswordSchema,
+  profilePatchSchema,
+  removePinSchema,
+  roleChangeSchema,
+  setPinSchema,
+  userSchema,
+} from '@medichat/shared';
 import type { Config } from '../../config/config.js';
 import { AppError, badRequest, notFound } from '../../lib/errors.js';
-import { clientInfo, currentUserId, requireRole, requireUser } from '../auth/auth.plugin.js';
+import { clientInfo, currentUserId, getPrincipal, requireRole, requireUser } from '../auth/auth.plugin.js';
 import { AVATAR_KEY, AvatarService } from './avatar.service.js';
 import { ProfileService } from './profile.service.js';
 import { avatarPath, presentUser } from './user.presenter.js';
@@ -75,6 +84,42 @@ export const userRoutes: FastifyPluginAsyncZod<{ config: Config }> = async (app,
     async (request, reply) => {
       await identity.auth.setPin(currentUserId(request), request.body, clientInfo(request));
       return reply.code(204).send();
+    },
+  );
+
+  app.delete(
+    '/api/users/me/pin',
+    {
+      preHandler: requireUser,
+      config: { rateLimit: authRateLimit },
+      schema: { tags, summary: 'Remove the PIN (asks for the password again)', body: removePinSchema },
+    },
+    async (request, reply) => {
+      await identity.auth.removePin(currentUserId(request), request.body, clientInfo(request));
+      return reply.code(204).send();
+    },
+  );
+
+  app.put(
+    '/api/users/me/password',
+    {
+      preHandler: requireUser,
+      config: { rateLimit: authRateLimit },
+      schema: {
+        tags,
+        summary: 'Change the password (asks for the current one); every other device is signed out',
+        body: changePasswordSchema,
+        response: { 200: changePasswordResultSchema },
+      },
+    },
+    async (request) => {
+      const principal = getPrincipal(request);
+      return identity.auth.changePassword(
+        currentUserId(request),
+        principal.sessionId,
+        request.body,
+        clientInfo(request),
+      );
     },
   );
 

@@ -5,6 +5,7 @@ import { DocumentTitle } from '@/components/ui/document-title';
 import { PrinterIcon } from '@/components/ui/icons';
 import { PageHeader } from '@/components/ui/page-header';
 import { PinSettings } from '@/features/auth/components/pin-settings';
+import { PasswordSettings } from '@/features/auth/components/password-settings';
 import { SignOutEverywhere } from '@/features/auth/components/sign-out-everywhere';
 import { RequireSignIn } from '@/features/auth/components/require-sign-in';
 import { useDownloadFhir } from '@/features/medical-card/api/export-fhir';
@@ -44,7 +45,12 @@ export function Component() {
       <RequireSignIn what="your medical card">
         <CardOverview
           pinSettings={<PinSettings />}
-          sessionSettings={<SignOutEverywhere />}
+          sessionSettings={
+            <div className="space-y-8">
+              <PasswordSettings />
+              <SignOutEverywhere />
+            </div>
+          }
           welcome={params.get('welcome') === '1'}
         />
       </RequireSignIn>

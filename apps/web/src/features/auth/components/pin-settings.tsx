@@ -1,21 +1,14 @@
 import { useState, type FormEvent } from 'react';
 import { Button } from '@/components/ui/button';
 import { FormAlert, TextField } from '@/components/ui/form';
-import { ApiError } from '@/lib/api-client';
 import { useSession } from '@/lib/auth-store';
-import {
-  describeError,
-  fieldErrorsFromApi,
-  fieldErrorsFromZod,
-  useFocusFirstError,
-  sentence,
-  type FieldErrors,
-} from '@/lib/form';
+import { fieldErrorsFromZod, useFocusFirstError, sentence, type FieldErrors, submitErrors } from '@/lib/form';
+import { useRemovePin } from '../api/remove-pin';
 import { setPinSchema, useSetPin } from '../api/set-pin';
 
 /**
- * Set or change the sign-in PIN (asks for the password again), and the user id that PIN sign-in
- * needs on another device. With a PIN set, QR sign-in asks for it too.
+ * Set, change or remove the sign-in PIN (each asks for the password again), and the user id that
+ * PIN sign-in needs on another device. With a PIN set, QR sign-in asks for it too.
  */
 export function PinSettings() {
   const { user } = useSession();
@@ -25,15 +18,47 @@ export function PinSettings() {
   const [password, setPassword] = useState('');
   const [errors, setErrors] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
-  const [done, setDone] = useState(false);
+  const [done, setDone] = useState<string | null>(null);
   const [copied, setCopied] = useState(false);
   const mutation = useSetPin();
+  const removal = useRemovePin();
   if (!user) return null;
+  const busy = mutation.isPending || removal.isPending;
+
+  const onPasswordError = (error: unknown) => {
+    const { fields, form } = submitErrors(error, 'password');
+    setErrors(fields);
+    setFormError(form);
+    focusFirstError();
+  };
+
+  const onRemove = () => {
+    setFormError(null);
+    setDone(null);
+    if (!password) {
+      setErrors({ password: 'Enter your password to remove the PIN' });
+      focusFirstError();
+      return;
+    }
+    setErrors({});
+    removal.mutate(
+      { password },
+      {
+        onSuccess: () => {
+          setPin('');
+          setConfirm('');
+          setPassword('');
+          setDone('Your PIN is removed. QR sign-in no longer asks for one.');
+        },
+        onError: onPasswordError,
+      },
+    );
+  };
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
     setFormError(null);
-    setDone(false);
+    setDone(null);
     const parsed = setPinSchema.safeParse({ pin, password });
     const fields: FieldErrors = parsed.success ? {} : fieldErrorsFromZod(parsed.error);
     if (!password) fields.password = 'Enter your password';
@@ -48,18 +73,9 @@ export function PinSettings() {
         setPin('');
         setConfirm('');
         setPassword('');
-        setDone(true);
+        setDone('Your PIN is set.');
       },
-      onError: (error) => {
-        if (error instanceof ApiError && error.type === 'invalid_credentials') {
-          setErrors({ password: 'That password is not right' });
-        } else {
-          const fromApi = fieldErrorsFromApi(error);
-          setErrors(fromApi);
-          if (!Object.keys(fromApi).length) setFormError(describeError(error));
-        }
-        focusFirstError();
-      },
+      onError: onPasswordError,
     });
   };
 
@@ -102,7 +118,7 @@ export function PinSettings() {
             : 'A PIN lets you sign in quickly on this device, and protects QR sign-in with your printed card.'}
         </p>
         <FormAlert>{formError}</FormAlert>
-        {done ? <FormAlert tone="info">Your PIN is set.</FormAlert> : null}
+        {done ? <FormAlert tone="info">{done}</FormAlert> : null}
         <div className="grid gap-4 sm:grid-cols-2">
           <TextField
             id="pin-new"
@@ -139,9 +155,16 @@ export function PinSettings() {
           onValueChange={setPassword}
           error={err('password')}
         />
-        <Button type="submit" disabled={mutation.isPending}>
-          {mutation.isPending ? 'Saving…' : user.hasPin ? 'Change PIN' : 'Set PIN'}
-        </Button>
+        <div className="flex flex-wrap gap-3">
+          <Button type="submit" disabled={busy}>
+            {mutation.isPending ? 'Saving…' : user.hasPin ? 'Change PIN' : 'Set PIN'}
+          </Button>
+          {user.hasPin ? (
+            <Button variant="secondary" disabled={busy} onClick={onRemove}>
+              {removal.isPending ? 'Removing…' : 'Remove PIN'}
+            </Button>
+          ) : null}
+        </div>
       </form>
     </div>
   );

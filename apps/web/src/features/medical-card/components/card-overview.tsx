@@ -78,7 +78,7 @@ export function CardOverview({
             {pinSettings}
           </Aside>
           {sessionSettings ? (
-            <Aside id="card-sessions-title" title="Signed-in devices">
+            <Aside id="card-sessions-title" title="Password and devices">
               {sessionSettings}
             </Aside>
           ) : null}

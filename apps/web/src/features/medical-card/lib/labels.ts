@@ -9,6 +9,8 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'auth.logout_all': 'Signed out on every device',
   'guest.claimed': 'Guest chats moved to the account',
   'pin.set': 'PIN set',
+  'pin.removed': 'PIN removed',
+  'password.changed': 'Password changed (other devices signed out)',
   'pin.failed': 'Wrong PIN',
   'pin.locked': 'PIN sign-in locked',
   'qr.regenerated': 'New QR code made',
