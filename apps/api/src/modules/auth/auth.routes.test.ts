@@ -577,6 +577,67 @@ for (const engine of testEngines) {
     });
   });
 
+  describe(`a refresh racing a sign-out everywhere on ${engine}`, () => {
+    let storage: Storage;
+    let t: TestApp;
+    let beforeRefreshInsert: (() => Promise<void>) | null = null;
+    const mongoDb = `mrr_${randomBytes(6).toString('hex')}`;
+    before(async () => {
+      storage = await openStorage(
+        engine === 'mongodb'
+          ? { mongodbUri: mongoTestUri!, mongodbDb: mongoDb, dataDir: mkdtempSync(join(tmpdir(), 'medichat-race-')) }
+          : { dataDir: mkdtempSync(join(tmpdir(), 'medichat-race-')) },
+      );
+      // The real collection; a hook lets another request's write land just before a refresh's insert.
+      const real = storage.sessions;
+      const wrapped: typeof real = Object.create(real) as typeof real;
+      wrapped.insert = async (doc) => {
+        const hook = beforeRefreshInsert;
+        if (hook && doc.kind === 'refresh') {
+          beforeRefreshInsert = null;
+          await hook();
+        }
+        return real.insert(doc);
+      };
+      t = await createIdentityTestApp(engine, engine === 'mongodb' ? { MONGODB_DB: mongoDb } : {}, {
+        storage: { ...storage, sessions: wrapped },
+      });
+    });
+    after(async () => {
+      await t.close();
+      await storage.close();
+    });
+
+    it('the refresh loses: its new token is revoked too, and the family stays ended', async () => {
+      const a = await registerAccount(t.app);
+      const other = await t.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { email: a.email, password: a.password },
+      });
+      let everywhere = 0;
+      beforeRefreshInsert = async () => {
+        const res = await t.app.inject({
+          method: 'POST',
+          url: '/api/auth/logout-all',
+          headers: bearer(other.json().accessToken),
+        });
+        everywhere = res.statusCode;
+      };
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/auth/refresh',
+        cookies: { medichat_refresh: a.refreshCookie },
+      });
+      assert.equal(everywhere, 204, 'the sign-out everywhere ran in the middle of the refresh');
+      assert.equal(res.statusCode, 401, res.body);
+      const family = (await storage.sessions.findOne({ userId: a.userId, kind: 'refresh', usedAt: { exists: true } }))!
+        .family!;
+      assert.equal(await storage.sessions.count({ family, revokedAt: { exists: false } }), 0, 'no live token left');
+      assert.equal((await t.app.inject({ method: 'GET', url: '/api/users/me', headers: a.auth })).statusCode, 401);
+    });
+  });
+
   describe(`no user without a card on ${engine}`, () => {
     let storage: Storage;
     let t: TestApp;

@@ -153,7 +153,15 @@ export class AuthService {
     }
     const user = await this.deps.users.get(session.userId);
     if (!user) throw invalidRefresh();
-    return this.issue(user, context, session.family);
+    const issued = await this.issue(user, context, session.family);
+    // A sign-out everywhere or a password change may have revoked the family while the new token
+    // was being made (after the compare-and-set above, before the insert): its revoke did not see
+    // the new token, so the family would live on through it. The old token tells: revoke again.
+    if ((await this.deps.sessions.get(session.id))?.revokedAt) {
+      await this.deps.sessions.revokeFamily(session.family, this.deps.now());
+      throw invalidRefresh();
+    }
+    return issued;
   }
 
   /** Ends every session of the user, on every device: refresh cookies and access tokens alike. */

@@ -34,6 +34,10 @@ export class SessionRepository {
     return { token, session: doc };
   }
 
+  get(id: string): Promise<SessionDoc | null> {
+    return this.sessions.get(id);
+  }
+
   findRefresh(token: string): Promise<SessionDoc | null> {
     return this.sessions.findOne({ token: sha256Hex(token), kind: 'refresh' });
   }
