@@ -245,6 +245,13 @@ export class AuthService {
     return { kind: 'user', id: claims.sub, userId: claims.sub, role: claims.role, sessionId: claims.sid };
   }
 
+  /** Whether the session behind a principal still lives (a guest session, or a user's refresh family). */
+  async isSessionLive(principal: Pick<Principal, 'kind' | 'sessionId'>): Promise<boolean> {
+    return principal.kind === 'guest'
+      ? (await this.deps.sessions.findLiveGuest(principal.sessionId)) !== null
+      : this.deps.sessions.isFamilyLive(principal.sessionId);
+  }
+
   /** The current role from storage (tokens may be up to one access-token lifetime stale). */
   async currentRole(userId: string): Promise<Role | null> {
     return (await this.deps.users.get(userId))?.role ?? null;

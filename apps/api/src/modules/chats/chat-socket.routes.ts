@@ -37,11 +37,13 @@ export const chatSocketRoutes: FastifyPluginAsync<{ limits?: SocketLimits }> = a
         return;
       }
       const { chatId } = request.params as { chatId: string };
-      new ChatSocket(socket, chatId, senderOf(request), {
+      const sender = senderOf(request);
+      new ChatSocket(socket, chatId, sender, {
         hub: app.chat.hub,
         messages: app.chat.messages,
         limits: opts.limits,
         log: request.log,
+        sessionLive: () => app.identity.auth.isSessionLive(sender),
       }).start();
     },
   );

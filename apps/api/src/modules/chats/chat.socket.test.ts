@@ -84,6 +84,23 @@ for (const engine of chatTestEngines) {
       }
     });
 
+    it('after a sign-out everywhere, the open socket is closed with 4401 on its next frame; nothing is stored', async () => {
+      const u = await newUser(t.app);
+      const s = await openSocket(t.wsBase, u.chatId, { token: u.accessToken });
+      s.send({ type: 'ping' });
+      await s.next((e) => e.type === 'pong');
+      const out = await t.app.inject({ method: 'POST', url: '/api/auth/logout-all', headers: u.auth });
+      assert.equal(out.statusCode, 204);
+      s.send({ type: 'send', content: 'Is this still going through?', clientId: newClientId() });
+      const closed = await Promise.race([
+        s.closed,
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the socket stayed open')), 10_000)),
+      ]);
+      assert.equal(closed.code, 4401);
+      assert.equal(closed.reason, 'session ended');
+      assert.equal(await t.app.storage.messages.count({ chatId: u.chatId }), 0, 'the send was not stored');
+    });
+
     it('streams a reply in order to every subscriber: created, tokens seq 0..n, completed = their concatenation', async () => {
       const u = await newUser(t.app);
       const s1 = await openSocket(t.wsBase, u.chatId, { token: u.accessToken });
@@ -346,6 +363,39 @@ describe('chat WebSocket backpressure (FAKE socket: the test sets its send buffe
     }
   }
   const sender = { id: 'u1', kind: 'user' as const, sessionId: 's', userId: 'u1', role: 'patient' as const };
+
+  it('an idle socket re-checks its session and closes with 4401 once it has ended; a failed check keeps it', async () => {
+    const hub = new ChatHub({ retainMs: 1000 });
+    const fake = new FakeSocket();
+    let answer: boolean | Error = true;
+    let checks = 0;
+    const socket = new ChatSocket(fake as unknown as WebSocket, 'c1', sender, {
+      hub,
+      messages: {} as MessageService,
+      limits: { highWaterBytes: 1000, hardLimitBytes: 5000, framesPer10s: 100, sessionCheckMs: 15 },
+      sessionLive: async () => {
+        checks++;
+        if (answer instanceof Error) throw answer;
+        return answer;
+      },
+    });
+    socket.start();
+    const waitChecks = async (n: number) => {
+      const target = checks + n;
+      while (checks < target) await new Promise((r) => setTimeout(r, 5));
+    };
+    await waitChecks(2);
+    answer = new Error('storage hiccup');
+    await waitChecks(2);
+    assert.equal(fake.closedWith, null, 'still open while live, and when a check fails');
+    answer = false;
+    await waitChecks(1);
+    await new Promise((r) => setTimeout(r, 5));
+    assert.equal(fake.closedWith, 4401);
+    const after = checks;
+    await new Promise((r) => setTimeout(r, 60));
+    assert.equal(checks, after, 'no more checks once closed');
+  });
 
   it('skips token frames while the buffer is high, then sends everything missed in one frame; closes 1013 past the hard limit', async () => {
     const hub = new ChatHub({ retainMs: 1000 });

@@ -38,6 +38,8 @@ export interface SocketLimits {
   hardLimitBytes: number;
   /** Frames a client may send per 10 s (beyond: `rate_limited` errors). */
   framesPer10s: number;
+  /** How often an idle socket re-checks that its session still lives (default 60 s). */
+  sessionCheckMs?: number;
 }
 
 export const defaultSocketLimits: SocketLimits = {
@@ -67,8 +69,21 @@ export class ChatSocket implements HubSubscriber {
     private readonly socket: WebSocket,
     private readonly chatId: string,
     private readonly sender: Sender,
-    private readonly deps: { hub: ChatHub; messages: MessageService; limits?: SocketLimits; log?: SocketLog },
+    private readonly deps: {
+      hub: ChatHub;
+      messages: MessageService;
+      limits?: SocketLimits;
+      log?: SocketLog;
+      /**
+       * Whether the session that opened the socket still lives. Checked before every send, stop
+       * and resume, and every `sessionCheckMs`: a signed-out (or "everywhere") session's socket is
+       * closed with 4401 rather than living on until the page closes it.
+       */
+      sessionLive?: () => Promise<boolean>;
+    },
   ) {}
+
+  private sessionTimer: ReturnType<typeof setInterval> | null = null;
 
   private get limits(): SocketLimits {
     return this.deps.limits ?? defaultSocketLimits;
@@ -80,6 +95,10 @@ export class ChatSocket implements HubSubscriber {
     this.socket.on('error', () => this.stop());
     this.unsubscribe = this.deps.hub.subscribe(this.chatId, this);
     this.send({ type: 'ready', chatId: this.chatId, active: this.deps.hub.active(this.chatId) });
+    if (this.deps.sessionLive) {
+      this.sessionTimer = setInterval(() => void this.sessionEnded(), this.limits.sessionCheckMs ?? 60_000);
+      this.sessionTimer.unref();
+    }
   }
 
   private stop(): void {
@@ -87,6 +106,23 @@ export class ChatSocket implements HubSubscriber {
     this.unsubscribe = null;
     if (this.drainTimer) clearInterval(this.drainTimer);
     this.drainTimer = null;
+    if (this.sessionTimer) clearInterval(this.sessionTimer);
+    this.sessionTimer = null;
+  }
+
+  /** True (and the socket closed with 4401) when the session that opened it has ended. */
+  private async sessionEnded(): Promise<boolean> {
+    if (!this.deps.sessionLive) return false;
+    let live: boolean;
+    try {
+      live = await this.deps.sessionLive();
+    } catch {
+      return false; // storage hiccup: keep the socket; the next check decides
+    }
+    if (live) return false;
+    this.stop();
+    this.socket.close(WsCloseCode.unauthorized, 'session ended');
+    return true;
   }
 
   // ------------------------------------------------------------------- hub → socket
@@ -201,6 +237,7 @@ export class ChatSocket implements HubSubscriber {
   }
 
   private async handle(frame: WsClientFrame): Promise<void> {
+    if (frame.type !== 'ping' && (await this.sessionEnded())) return;
     switch (frame.type) {
       case 'ping':
         this.send({ type: 'pong' });
