@@ -37,11 +37,10 @@ async function cameraAlreadyAllowed(): Promise<boolean> {
 
 /**
  * The camera viewfinder: `@zxing/browser` reads QR codes from the video (`decodeFromVideoDevice`,
- * each frame read the two ways of `CardQrReader`,
- * back camera preferred). The first code read stops the camera and goes to `onDecode`. The camera
- * starts by itself only when the site already has permission; otherwise the user presses
- * “Start camera”, so the permission prompt never comes out of nowhere. The image never leaves the
- * device.
+ * back camera preferred; each frame is read the two ways of `CardQrReader`). The first code read
+ * stops the camera and goes to `onDecode`. The camera starts by itself only when the site already
+ * has permission; otherwise the user presses “Start camera”, so the permission prompt never comes
+ * out of nowhere. The image never leaves the device.
  */
 export function QrScanner({ onDecode, active = true }: { onDecode: (text: string) => void; active?: boolean }) {
   const videoRef = useRef<HTMLVideoElement>(null);
