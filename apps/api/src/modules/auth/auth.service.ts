@@ -188,7 +188,8 @@ export class AuthService {
       client: context,
     });
     const accessToken = await this.deps.tokens.signAccess(
-      { sub: user.id, role: user.role, sid: session.family! },
+      // The refresh session issued with it: a read by primary key tells whether it still lives.
+      { sub: user.id, role: user.role, sid: session.id },
       { now },
     );
     return {
@@ -238,9 +239,9 @@ export class AuthService {
       if (!session) throw unauthorized('The guest session has ended.');
       return { kind: 'guest', id: claims.sub, role: 'guest', sessionId: sid };
     }
-    // One indexed read per request, as for guests: a signed-out (or stolen-and-revoked) session's
-    // access tokens stop now, not at their expiry.
-    if (!(await this.deps.sessions.isFamilyLive(claims.sid)))
+    // One read by primary key per request, as for guests: a signed-out (or stolen-and-revoked)
+    // session's access tokens stop now, not at their expiry.
+    if (!(await this.deps.sessions.findLiveRefresh(claims.sid, claims.sub)))
       throw unauthorized('The session has ended: sign in again.');
     return { kind: 'user', id: claims.sub, userId: claims.sub, role: claims.role, sessionId: claims.sid };
   }
@@ -249,7 +250,7 @@ export class AuthService {
   async isSessionLive(principal: Pick<Principal, 'kind' | 'sessionId'>): Promise<boolean> {
     return principal.kind === 'guest'
       ? (await this.deps.sessions.findLiveGuest(principal.sessionId)) !== null
-      : this.deps.sessions.isFamilyLive(principal.sessionId);
+      : (await this.deps.sessions.findLiveRefresh(principal.sessionId)) !== null;
   }
 
   /** The current role from storage (tokens may be up to one access-token lifetime stale). */
@@ -291,11 +292,12 @@ export class AuthService {
 
   /**
    * Changes the password (the current one is asked for again). Every other device is signed out:
-   * whoever knew the old password may hold a session. This device's session (`keepFamily`) goes on.
+   * whoever knew the old password may hold a session. This device's session (the refresh session
+   * `sessionId` belongs to, and the rest of its family) goes on.
    */
   async changePassword(
     userId: string,
-    keepFamily: string,
+    sessionId: string,
     input: { currentPassword: string; newPassword: string },
     context: ClientInfo,
   ): Promise<{ otherSessionsEnded: number }> {
@@ -312,6 +314,8 @@ export class AuthService {
     const passwordHash = await this.deps.passwords.hash(input.newPassword);
     const now = this.deps.now();
     await this.deps.users.update(userId, { passwordHash }, now);
+    const keepFamily = (await this.deps.sessions.findLiveRefresh(sessionId, userId))?.family;
+    if (!keepFamily) throw unauthorized('The session has ended: sign in again.');
     const ended = await this.deps.sessions.revokeAllForUser(userId, now, keepFamily);
     await this.audit(userId, userId, 'password.changed', context, { otherSessionsEnded: ended });
     return { otherSessionsEnded: ended };

@@ -56,12 +56,15 @@ export class SessionRepository {
   }
 
   /**
-   * Whether a refresh family still has a live member: false once it is signed out, revoked for a
-   * reused token, or every member has expired (TTL rule). Access tokens carry their family as `sid`,
-   * so this is what makes a sign-out end them at once rather than when they expire.
+   * The refresh session an access token was issued with (its `sid`), when it still lives: not
+   * revoked (sign-out, sign out everywhere, a reused token revokes the whole family, used members
+   * included) and not expired (TTL rule); used is fine, it was rotated. A read by primary key, so
+   * sign-out ends access tokens at once, at the cost of one cheap read per request.
    */
-  async isFamilyLive(family: string): Promise<boolean> {
-    return (await this.sessions.findOne({ family, kind: 'refresh', revokedAt: { exists: false } })) !== null;
+  async findLiveRefresh(id: string, userId?: string): Promise<SessionDoc | null> {
+    const s = await this.sessions.get(id);
+    if (!s || s.kind !== 'refresh' || s.revokedAt || (userId !== undefined && s.userId !== userId)) return null;
+    return s;
   }
 
   /** Revokes every refresh family of a user ("sign out everywhere"), or all but `except` (this device). */

@@ -3,7 +3,8 @@
  *
  * Access token: a JWT, HS256 only (the algorithm is pinned on verify, so `none`, RS*, ES* and HS512
  * are refused), issuer `medichat`, audience `medichat-api`, claims `sub` (user id or
- * `guest:<sessionId>`), `role` and `sid`. An expired token with a valid signature is told apart
+ * `guest:<sessionId>`), `role` and `sid` (the session it came from: the guest session, or the refresh
+ * token issued with it). An expired token with a valid signature is told apart
  * (`token_expired`, so the client refreshes) from anything else (`unauthorized`).
  *
  * QR token: `mc1.<userId>.<version>.<mac>` where mac = HMAC-SHA256(qr key, `mc1.<userId>.<version>`)
