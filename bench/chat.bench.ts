@@ -17,7 +17,7 @@
  *    (from the call / the frame sent, to the first text). Goals (issue 4): (c) tok/s ≥ 0.95× (a);
  *    (c) TTFT ≤ 1.1× (b) + 20 ms. Variants interleave round by round, alternating order.
  * 2. Messages page over HTTP with many messages (SQLite; 1,000 chats × 1,000 messages by default,
- *    bulk-loaded in the engine's own layout): `GET /api/chats/:id/messages` through the whole app
+ *    bulk-loaded with `SqliteEngine.insertAll`): `GET /api/chats/:id/messages` through the whole app
  *    (`inject`: routing, JWT, ownership, Zod validation and serialization) vs the repository call it
  *    makes. Newest page of a random chat, and an older page by a random `before` cursor; limit 50.
  *    The raw 1M-message query is the storage bench's.
@@ -33,7 +33,7 @@ import { ModelManager } from '../apps/api/src/engines/inference/model-manager.js
 import type { ChatTurn, ModelDescriptor } from '../apps/api/src/engines/inference/port.js';
 import { cacheDir } from '../apps/api/src/engines/inference/tiny-model.test-helpers.js';
 import type { SqliteEngine } from '../apps/api/src/engines/storage/sqlite.js';
-import type { MessageDoc } from '../apps/api/src/engines/storage/collections.js';
+import { messages, type MessageDoc } from '../apps/api/src/engines/storage/collections.js';
 import { buildPrompt } from '../apps/api/src/modules/assistant/assistant.prompt.js';
 import { encodeCursor } from '../apps/api/src/modules/chats/cursor.js';
 import { MessageRepository } from '../apps/api/src/modules/messages/message.repository.js';
@@ -269,19 +269,17 @@ async function pageBench(): Promise<void> {
       });
       chatIds.push(chat.id);
     }
-    // Bulk load in the SQLite engine's own row layout (id, declared fields…, doc JSON), one
-    // transaction, chats interleaved in time as in real traffic (as bench/storage.bench.ts does).
+    // Bulk-loaded through the SQLite engine in one transaction, chats interleaved in time as in real
+    // traffic (as bench/storage.bench.ts does).
     const started = performance.now();
-    const db = (t.app.storage.engine as SqliteEngine).database;
-    const ins = db.prepare(
-      'INSERT INTO messages (id, chatId, role, status, clientId, replyTo, createdAt, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-    );
-    db.transaction(() => {
+    const engine = t.app.storage.engine as SqliteEngine;
+    const db = engine.database;
+    function* load(): Generator<MessageDoc> {
       for (let j = 0; j < PER_CHAT; j++) {
         for (let c = 0; c < chatsN; c++) {
           const at = new Date(T0 + 1000 + j * 60_000 + c);
           const user = j % 2 === 0;
-          const m: MessageDoc = {
+          yield {
             id: `m${String(c).padStart(6, '0')}-${String(j).padStart(5, '0')}`,
             chatId: chatIds[c]!,
             role: user ? 'user' : 'assistant',
@@ -298,20 +296,10 @@ async function pageBench(): Promise<void> {
             createdAt: at,
             updatedAt: at,
           };
-          ins.run(
-            m.id,
-            m.chatId,
-            m.role,
-            m.status,
-            m.clientId ?? null,
-            m.replyTo ?? null,
-            at.getTime(),
-            // `$dates` names the undeclared top-level Date fields, as SqliteEngine.encode writes them.
-            JSON.stringify({ ...m, $dates: ['updatedAt'] }),
-          );
         }
       }
-    })();
+    }
+    engine.insertAll(messages, load());
     db.pragma('wal_checkpoint(TRUNCATE)');
     db.exec('ANALYZE');
     console.log(

@@ -120,28 +120,13 @@ async function sqliteCases() {
   const chatsN = Math.max(1, Math.floor(SQLITE_MESSAGES / PER_CHAT));
   const t = performance.now();
   const db = engine.database;
-  // Same column layout as SqliteEngine writes (id, declared fields…, doc); bulk-loaded in one
-  // transaction for speed, chats interleaved in time as in real traffic.
-  const ins = db.prepare(
-    'INSERT INTO messages (id, chatId, role, status, clientId, replyTo, createdAt, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  // Bulk-loaded through the engine in one transaction, chats interleaved in time as in real traffic.
+  engine.insertAll(
+    messages,
+    (function* () {
+      for (let j = 0; j < PER_CHAT; j++) for (let c = 0; c < chatsN; c++) yield messageDoc(c, j);
+    })(),
   );
-  db.transaction(() => {
-    for (let j = 0; j < PER_CHAT; j++) {
-      for (let c = 0; c < chatsN; c++) {
-        const m = messageDoc(c, j);
-        ins.run(
-          m.id,
-          m.chatId,
-          m.role,
-          m.status,
-          m.clientId ?? null,
-          m.replyTo ?? null,
-          m.createdAt.getTime(),
-          JSON.stringify(m),
-        );
-      }
-    }
-  })();
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.exec('ANALYZE');
   const total = db.prepare('SELECT count(*) FROM messages').pluck().get() as number;

@@ -142,6 +142,15 @@ export class SqliteEngine implements StorageEngine {
     }
   }
 
+  /**
+   * Loads many documents in one transaction, all or nothing, with the checks and row encoding of
+   * `insert` (seeding, imports, benches: a million rows in seconds instead of a transaction each).
+   * Returns how many were inserted.
+   */
+  insertAll<T extends { id: string }>(spec: CollectionSpec<T>, docs: Iterable<T>): number {
+    return (this.collection(spec) as unknown as SqliteCollection<T>).insertAll(docs);
+  }
+
   collection<T extends { id: string }>(spec: CollectionSpec<T>): Collection<T> {
     const existing = this.collections.get(spec.name);
     if (existing) {
@@ -375,6 +384,24 @@ class SqliteCollection<T extends { id: string }> implements Collection<T> {
       throw this.engine.mapError(err, this.spec);
     }
     return doc;
+  }
+
+  /** `SqliteEngine.insertAll`: the statement, checks and encoding of `insert`, in one transaction. */
+  insertAll(docs: Iterable<T>): number {
+    const stmt = this.engine.stmt(this.insertSql);
+    let n = 0;
+    try {
+      this.engine.database.transaction(() => {
+        for (const doc of docs) {
+          checkDocument(this.spec, doc as unknown as Row);
+          stmt.run(doc.id, ...this.columns(doc as unknown as Row), this.encode(doc as unknown as Row));
+          n++;
+        }
+      })();
+    } catch (err) {
+      throw this.engine.mapError(err, this.spec);
+    }
+    return n;
   }
 
   async get(id: string): Promise<T | null> {

@@ -865,6 +865,65 @@ for (const engineCase of cases) {
   });
 }
 
+describe('SQLite insertAll (bulk load)', () => {
+  it('writes what insert writes, in one transaction: a duplicate leaves none of its batch', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'medichat-bulk-'));
+    const engine = new SqliteEngine({ dataDir: dir });
+    await engine.open();
+    try {
+      const at = new Date('2026-11-24T03:00:00.000Z');
+      const doc = (id: string, chatId: string): MessageDoc => ({
+        id,
+        chatId,
+        role: 'user',
+        content: `hello ${id}`,
+        status: 'complete',
+        clientId: null,
+        replyTo: null,
+        model: null,
+        timings: null,
+        triage: null,
+        error: null,
+        createdAt: at,
+        updatedAt: at,
+      });
+      const c = engine.collection(messages);
+      await c.insert(doc('one-by-one', 'chat-a'));
+      const bulk = [doc('bulk-1', 'chat-a'), doc('bulk-2', 'chat-a'), doc('bulk-3', 'chat-b')];
+      assert.equal(engine.insertAll(messages, bulk), 3);
+      // Same row, column for column, as a single insert writes (the undeclared Date included).
+      const row = (id: string) =>
+        engine.database.prepare('SELECT chatId, role, status, createdAt, doc FROM messages WHERE id = ?').get(id) as {
+          doc: string;
+        };
+      const single = row('one-by-one');
+      const loaded = row('bulk-1');
+      assert.deepEqual(
+        { ...loaded, doc: loaded.doc.replaceAll('bulk-1', 'X') },
+        { ...single, doc: single.doc.replaceAll('one-by-one', 'X') },
+      );
+      const back = await c.get('bulk-1');
+      assert.ok(back?.updatedAt instanceof Date && back.updatedAt.getTime() === at.getTime());
+      assert.deepEqual(ids(await c.find({ chatId: 'chat-a' }, { sort: [['id', 1]] })), [
+        'bulk-1',
+        'bulk-2',
+        'one-by-one',
+      ]);
+
+      // All or nothing: the third document repeats an id, so the two before it are not kept either.
+      assert.throws(
+        () => engine.insertAll(messages, [doc('bulk-4', 'chat-c'), doc('bulk-5', 'chat-c'), doc('bulk-1', 'chat-c')]),
+        (err: unknown) => err instanceof ConflictError && err.index === PRIMARY_KEY_INDEX,
+      );
+      assert.equal(await c.count({ chatId: 'chat-c' }), 0);
+      assert.equal(await c.count({}), 4);
+    } finally {
+      await engine.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('sweeper scheduling', () => {
   it('never overlaps runs, logs failures instead of throwing, and stop() waits for a run in progress', async () => {
     let active = 0;
