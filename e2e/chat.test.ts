@@ -62,6 +62,8 @@ before(async () => {
     ADMIN_EMAIL: ADMIN.email,
     ADMIN_PASSWORD: ADMIN.password,
     MAX_REPLY_TOKENS: String(MAX_REPLY_TOKENS),
+    // Stop and a dropped connection must land mid-reply: no early end at a full sentence.
+    REPLY_SOFT_LIMIT_WORDS: '0',
     LLAMA_THREADS: '1',
     // Every test talks from 127.0.0.1: the per-IP limit is for the real world, not for one suite.
     RATE_LIMIT_MAX: '5000',

@@ -96,6 +96,8 @@ export const envSchema = z.object({
   LLAMA_PARALLEL: int(1, 64).default(2),
   /** Longest assistant reply, in tokens. */
   MAX_REPLY_TOKENS: int(16, 8192).default(512),
+  /** Answers are short: past this many words a reply ends at its next full sentence (0 = no limit). */
+  REPLY_SOFT_LIMIT_WORDS: int(0, 10_000).default(180),
   /** Bearer key for registered `openai` models (OpenAI-compatible servers); never logged. */
   OPENAI_API_KEY: z.string().min(1).max(512).optional(),
   /** Hugging Face token for registered `hf-inference` models; never logged. */
@@ -151,7 +153,7 @@ export interface Config {
     hfToken?: string;
     llama: { threads?: number; gpu: false | 'auto' | 'cuda' | 'vulkan'; contextSize: number; parallel: number };
   };
-  chat: { maxReplyTokens: number; crisisLine?: string };
+  chat: { maxReplyTokens: number; softLimitWords: number; crisisLine?: string };
   secrets: Secrets;
   version: string;
 }
@@ -279,7 +281,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
         parallel: env.LLAMA_PARALLEL,
       },
     },
-    chat: { maxReplyTokens: env.MAX_REPLY_TOKENS, crisisLine: env.CRISIS_LINE },
+    chat: {
+      maxReplyTokens: env.MAX_REPLY_TOKENS,
+      softLimitWords: env.REPLY_SOFT_LIMIT_WORDS,
+      crisisLine: env.CRISIS_LINE,
+    },
     secrets: loadSecrets(env, dataDir),
     version: readVersion(),
   };

@@ -48,6 +48,12 @@ describe('assistant prompt', () => {
     for (const phrase of [
       /not a doctor/i,
       /Never state a diagnosis/i,
+      /What it may be/,
+      /What to do now/,
+      /When to get care/,
+      /Never repeat/,
+      /do not invent sources/i,
+      /allergic/,
       /clarifying question/i,
       /short/i,
       /doctor/i,

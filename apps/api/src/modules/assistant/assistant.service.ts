@@ -9,9 +9,20 @@ import type { ChatTurn, GenerateResult, LoadProgress } from '../../engines/infer
 import { footer } from '../triage/triage.rules.js';
 import { descriptorOf } from '../models/model.service.js';
 import { buildPrompt, describeContext, type SensorReading } from './assistant.prompt.js';
+import { ReplyGuard } from './reply-guard.js';
+
+/** Answers are short: past this many words a reply ends at its next full sentence. */
+export const DEFAULT_SOFT_LIMIT_WORDS = 180;
 
 /** Repeat penalty for replies (llama.cpp's own default when enabled is 1.1). */
 export const ASSISTANT_REPEAT_PENALTY = 1.1;
+
+/**
+ * Appended (and streamed) when a reply reaches the token cap, so a cut reply never passes for a
+ * complete one; it is not fed back to the model with the history.
+ */
+export const CUT_NOTE =
+  '\n\n*(This reply was cut off at the length limit. Say "continue" if you would like the rest.)*';
 
 /** The urgent block of a stored reply is not fed back to the model (it would parrot it). */
 const NOTICE = '(An urgent-care notice was shown to the person.)';
@@ -23,7 +34,8 @@ export function historyTurns(messages: MessageDoc[]): ChatTurn[] {
       turns.push({ role: 'user', content: m.content });
     } else if (m.role === 'assistant' && (m.status === 'complete' || m.status === 'stopped')) {
       const at = m.triage ? m.content.indexOf(footer) : -1;
-      const text = at >= 0 ? m.content.slice(at + footer.length).trim() : m.content.trim();
+      const body = m.content.endsWith(CUT_NOTE) ? m.content.slice(0, -CUT_NOTE.length) : m.content;
+      const text = at >= 0 ? body.slice(at + footer.length).trim() : body.trim();
       turns.push({ role: 'assistant', content: text || (m.triage ? NOTICE : '') });
     }
   }
@@ -46,38 +58,86 @@ export interface ReplyInput {
   onStart?: () => void;
 }
 
+export interface ReplyResult extends GenerateResult {
+  queueMs: number;
+  /** The token cap cut the reply (CUT_NOTE was appended). */
+  truncated: boolean;
+  /** The guard stopped a looping reply. */
+  loopStopped: boolean;
+  /** Units the guard held back (recited context, repeats). */
+  droppedUnits: number;
+}
+
 export class AssistantService {
   constructor(
     private readonly deps: {
       manager: Pick<ModelManager, 'acquire'>;
       maxReplyTokens: number;
       contextTokens: number;
+      /** Words after which a reply ends at its next full sentence (short answers). Default 180. */
+      softLimitWords?: number;
       now: () => Date;
     },
   ) {}
 
-  async reply(input: ReplyInput): Promise<GenerateResult & { queueMs: number }> {
+  /**
+   * Generate the reply. What streams through `onToken` is the model's text after the reply guard
+   * (no recited context, no loops; a looping reply is stopped and ends `stop`), plus CUT_NOTE when
+   * the token cap cut it (`truncated`). The returned `text` is exactly what was streamed.
+   */
+  async reply(input: ReplyInput): Promise<ReplyResult> {
     const t0 = performance.now();
     const lease = await this.deps.manager.acquire(descriptorOf(input.model), input.onProgress, input.signal);
     try {
       const queueMs = performance.now() - t0;
       input.onStart?.();
+      const context = describeContext(input.card, input.readings, this.deps.now());
       const messages = buildPrompt({
         history: [...historyTurns(input.history), { role: 'user', content: input.message.content }],
-        context: describeContext(input.card, input.readings, this.deps.now()),
+        context,
         urgent: input.urgent,
         contextTokens: this.deps.contextTokens,
         replyTokens: this.deps.maxReplyTokens,
       });
-      const result = await lease.model.generate({
-        messages,
-        maxTokens: this.deps.maxReplyTokens,
-        // Greedy decoding on a small model loops ("First, rest… Second, rest…"): damp repeats.
-        repeatPenalty: ASSISTANT_REPEAT_PENALTY,
-        signal: input.signal,
-        onToken: input.onToken,
+      // The generation stops when the caller aborts, or when the guard finds the reply looping.
+      const stop = new AbortController();
+      const forward = () => stop.abort();
+      if (input.signal.aborted) stop.abort();
+      input.signal.addEventListener('abort', forward, { once: true });
+      const guard = new ReplyGuard({
+        context,
+        emit: input.onToken,
+        onLoop: () => stop.abort(),
+        softLimitWords: this.deps.softLimitWords ?? DEFAULT_SOFT_LIMIT_WORDS,
+        onEnough: () => stop.abort(),
       });
-      return { ...result, queueMs };
+      let result: GenerateResult;
+      try {
+        result = await lease.model.generate({
+          messages,
+          maxTokens: this.deps.maxReplyTokens,
+          // Greedy decoding on a small model loops ("First, rest… Second, rest…"): damp repeats.
+          repeatPenalty: ASSISTANT_REPEAT_PENALTY,
+          signal: stop.signal,
+          onToken: (text) => guard.push(text),
+        });
+      } finally {
+        input.signal.removeEventListener('abort', forward);
+      }
+      guard.end();
+      const looped = guard.looped && !input.signal.aborted;
+      const finishReason = (looped || guard.enough) && !input.signal.aborted ? 'stop' : result.finishReason;
+      const truncated = finishReason === 'length';
+      if (truncated) input.onToken(CUT_NOTE);
+      return {
+        ...result,
+        text: guard.text + (truncated ? CUT_NOTE : ''),
+        finishReason,
+        queueMs,
+        truncated,
+        loopStopped: looped,
+        droppedUnits: guard.dropped.length,
+      };
     } finally {
       lease.release();
     }

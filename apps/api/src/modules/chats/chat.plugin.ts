@@ -58,6 +58,7 @@ export default fp(
       assistant: new AssistantService({
         manager: app.inference.manager,
         maxReplyTokens: config.chat.maxReplyTokens,
+        softLimitWords: config.chat.softLimitWords,
         contextTokens: config.inference.llama.contextSize,
         now,
       }),
