@@ -64,6 +64,8 @@ before(async () => {
     MAX_REPLY_TOKENS: String(MAX_REPLY_TOKENS),
     // Stop and a dropped connection must land mid-reply: no early end at a full sentence.
     REPLY_SOFT_LIMIT_WORDS: '0',
+    // The random-weight fixture cycles by construction; the guard would (rightly) stop it early.
+    REPLY_MAX_REPEATS: '0',
     LLAMA_THREADS: '1',
     // Every test talks from 127.0.0.1: the per-IP limit is for the real world, not for one suite.
     RATE_LIMIT_MAX: '5000',
@@ -243,6 +245,11 @@ describe('chat', () => {
         ],
       );
       assert.equal(stored[1]!.model, 'tiny-llama');
+
+      // Honest limits: the model answering is a small one on the server, and the page says so.
+      const notice = page.getByTestId('small-model-notice');
+      await notice.waitFor();
+      assert.match((await notice.textContent()) ?? '', /tiny-llama, a small model running offline.*administrator/s);
 
       // The chat list shows it, titled by its first message.
       const list = page.getByRole('navigation', { name: 'Your chats' });

@@ -5,6 +5,9 @@
 import { z } from 'zod';
 import { idSchema } from './common.js';
 
+/** Local model files smaller than this (about 2 B parameters at 4-bit) count as small models. */
+export const SMALL_MODEL_BYTES = 1_500_000_000;
+
 export const MODEL_ENGINES = ['llama-cpp', 'transformers', 'openai', 'hf-inference'] as const;
 export const MODEL_KINDS = ['base', 'fine-tuned'] as const;
 export const MODEL_STATUSES = ['available', 'pulling', 'training', 'failed', 'disabled'] as const;
@@ -21,6 +24,11 @@ export const modelSummarySchema = z.object({
   name: z.string(),
   kind: z.enum(MODEL_KINDS),
   isDefault: z.boolean(),
+  /**
+   * A small model running on this server (a local file under SMALL_MODEL_BYTES): fine for general
+   * information, weak at reasoning. The web says so beside the chat, with how to switch.
+   */
+  small: z.boolean(),
 });
 export type ModelSummary = z.infer<typeof modelSummarySchema>;
 

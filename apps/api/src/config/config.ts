@@ -98,6 +98,8 @@ export const envSchema = z.object({
   MAX_REPLY_TOKENS: int(16, 8192).default(512),
   /** Answers are short: past this many words a reply ends at its next full sentence (0 = no limit). */
   REPLY_SOFT_LIMIT_WORDS: int(0, 10_000).default(180),
+  /** Repeated sentences dropped before a looping reply is stopped (0 = repeats are dropped, the reply never stopped). */
+  REPLY_MAX_REPEATS: int(0, 100).default(2),
   /** Bearer key for registered `openai` models (OpenAI-compatible servers); never logged. */
   OPENAI_API_KEY: z.string().min(1).max(512).optional(),
   /** Hugging Face token for registered `hf-inference` models; never logged. */
@@ -153,7 +155,7 @@ export interface Config {
     hfToken?: string;
     llama: { threads?: number; gpu: false | 'auto' | 'cuda' | 'vulkan'; contextSize: number; parallel: number };
   };
-  chat: { maxReplyTokens: number; softLimitWords: number; crisisLine?: string };
+  chat: { maxReplyTokens: number; softLimitWords: number; maxRepeats: number; crisisLine?: string };
   secrets: Secrets;
   version: string;
 }
@@ -284,6 +286,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     chat: {
       maxReplyTokens: env.MAX_REPLY_TOKENS,
       softLimitWords: env.REPLY_SOFT_LIMIT_WORDS,
+      maxRepeats: env.REPLY_MAX_REPEATS,
       crisisLine: env.CRISIS_LINE,
     },
     secrets: loadSecrets(env, dataDir),

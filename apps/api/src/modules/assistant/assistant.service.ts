@@ -76,6 +76,8 @@ export class AssistantService {
       contextTokens: number;
       /** Words after which a reply ends at its next full sentence (short answers). Default 180. */
       softLimitWords?: number;
+      /** Dropped repeats after which a looping reply is stopped (default 2; 0 = never stop). */
+      maxRepeats?: number;
       now: () => Date;
     },
   ) {}
@@ -109,6 +111,7 @@ export class AssistantService {
         emit: input.onToken,
         onLoop: () => stop.abort(),
         softLimitWords: this.deps.softLimitWords ?? DEFAULT_SOFT_LIMIT_WORDS,
+        ...(this.deps.maxRepeats !== undefined ? { maxRepeats: this.deps.maxRepeats } : {}),
         onEnough: () => stop.abort(),
       });
       let result: GenerateResult;

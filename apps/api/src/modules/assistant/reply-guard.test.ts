@@ -130,6 +130,17 @@ describe('reply guard', () => {
     }
   });
 
+  it('with maxRepeats 0 repeats are still dropped but the reply is never stopped', () => {
+    const emitted: string[] = [];
+    const g = new ReplyGuard({ context: null, emit: (t) => emitted.push(t), maxRepeats: 0 });
+    for (const p of pieces(LOOPED + '\n' + 'again and again and again and again and again and again '.repeat(4), 5))
+      g.push(p);
+    g.end();
+    assert.equal(g.looped, false);
+    assert.match(g.text, /Get vaccinated every year/);
+    assert.equal((g.text.match(/Wash your hands frequently/g) ?? []).length, 1);
+  });
+
   it('stops a loop inside one sentence', () => {
     const r = run(`Please ${'stay informed and protect yourself from this virus '.repeat(5)}`, { context: null });
     assert.equal(r.looped, true);

@@ -29,7 +29,7 @@ export interface ReplyGuardOptions {
   emit: (text: string) => void;
   /** Called once when the reply is looping; the caller should stop the generation. */
   onLoop?: () => void;
-  /** Dropped repeats after which the reply counts as looping. Default 2. */
+  /** Dropped repeats after which the reply counts as looping. Default 2; 0 = never stop a reply as looping (repeats are still dropped). */
   maxRepeats?: number;
   /**
    * Answers are meant to be short: once this many words are shown, the reply ends at the next
@@ -243,7 +243,7 @@ export class ReplyGuard {
     if (verdict) {
       this.dropped.push({ reason: verdict, text: unit });
       this.afterDrop = true;
-      if (verdict === 'repetition' && ++this.repeats >= this.maxRepeats) this.loop();
+      if (verdict === 'repetition' && ++this.repeats >= this.maxRepeats && this.maxRepeats > 0) this.loop();
       return;
     }
     this.emit(unit);
@@ -272,6 +272,7 @@ export class ReplyGuard {
 
   /** The same 6-word run three times in one unit: a loop inside a sentence. */
   private checkSelfLoop(unit: string): void {
+    if (this.maxRepeats === 0) return;
     const w = words(unit);
     if (w.length < 18) return;
     const seen = new Map<string, number>();

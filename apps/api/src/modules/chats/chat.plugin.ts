@@ -59,6 +59,7 @@ export default fp(
         manager: app.inference.manager,
         maxReplyTokens: config.chat.maxReplyTokens,
         softLimitWords: config.chat.softLimitWords,
+        maxRepeats: config.chat.maxRepeats,
         contextTokens: config.inference.llama.contextSize,
         now,
       }),

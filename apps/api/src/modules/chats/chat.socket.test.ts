@@ -29,7 +29,7 @@ import {
   type WsEvent,
 } from './chat.test-helpers.js';
 
-const LONG = { MAX_REPLY_TOKENS: '1500', LLAMA_PARALLEL: '4', REPLY_SOFT_LIMIT_WORDS: '0' };
+const LONG = { MAX_REPLY_TOKENS: '1500', LLAMA_PARALLEL: '4', REPLY_SOFT_LIMIT_WORDS: '0', REPLY_MAX_REPEATS: '0' };
 type Msg = { id: string; role: string; status: string; content: string; model: string | null; chatId: string };
 const msgOf = (e: WsEvent) => e.message as Msg;
 const isAssistantCreated = (e: WsEvent) => e.type === 'message.created' && msgOf(e).role === 'assistant';

@@ -3,6 +3,7 @@
  * registered as the default model, accounts and guests, and a WebSocket client that records
  * every event.
  */
+import { existsSync, statSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
@@ -46,7 +47,8 @@ export async function addModel(
     source: `file:${fields.path}`,
     status: 'available',
     baseModelId: null,
-    sizeBytes: null,
+    // As a registration records it: the file's size (a remote model has none).
+    sizeBytes: existsSync(fields.path) ? statSync(fields.path).size : null,
     sha256: null,
     job: null,
     metrics: null,

@@ -6,7 +6,13 @@
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
-import { ProblemType, type ModelAdmin, type ModelSummary, type RegisterModelInput } from '@medichat/shared';
+import {
+  ProblemType,
+  SMALL_MODEL_BYTES,
+  type ModelAdmin,
+  type ModelSummary,
+  type RegisterModelInput,
+} from '@medichat/shared';
 import { register as registerPulled } from '../../cli/models.js';
 import type { ModelDoc, UserDoc } from '../../engines/storage/collections.js';
 import type { Collection } from '../../engines/storage/port.js';
@@ -185,7 +191,8 @@ export function descriptorOf(doc: ModelDoc): ModelDescriptor {
 }
 
 export function presentSummary(doc: ModelDoc, defaultModelId: string | null): ModelSummary {
-  return { id: doc.id, name: doc.name, kind: doc.kind, isDefault: doc.id === defaultModelId };
+  const small = !REMOTE_ENGINES.has(doc.engine) && doc.sizeBytes != null && doc.sizeBytes < SMALL_MODEL_BYTES;
+  return { id: doc.id, name: doc.name, kind: doc.kind, isDefault: doc.id === defaultModelId, small };
 }
 
 export function presentAdmin(doc: ModelDoc, defaultModelId: string | null, loaded: LoadedModelInfo[]): ModelAdmin {

@@ -55,9 +55,10 @@ for (const engine of chatTestEngines) {
         assert.equal(body.defaultModelId, t.model.id);
         assert.deepEqual(
           body.items.map((m: Record<string, unknown>) => Object.keys(m).sort()),
-          [['id', 'isDefault', 'kind', 'name']],
+          [['id', 'isDefault', 'kind', 'name', 'small']],
         );
-        assert.deepEqual(body.items[0], { id: t.model.id, name: 'tiny-llama', kind: 'base', isDefault: true });
+        // A 0.5 MB GGUF on this server: a small model, so the web shows its limits.
+        assert.deepEqual(body.items[0], { id: t.model.id, name: 'tiny-llama', kind: 'base', isDefault: true, small: true });
         assert.equal(body.selectedModelId, null);
       }
       const none = await t.app.inject({ method: 'GET', url: '/api/models' });
@@ -83,7 +84,7 @@ for (const engine of chatTestEngines) {
       assert.equal(use.statusCode, 200, use.body);
       assert.deepEqual(use.json(), {
         selectedModelId: other.id,
-        model: { id: other.id, name: other.name, kind: 'base', isDefault: false },
+        model: { id: other.id, name: other.name, kind: 'base', isDefault: false, small: true },
       });
       const list = await t.app.inject({ method: 'GET', url: '/api/models', headers: u.auth });
       assert.equal(list.json().selectedModelId, other.id);
@@ -263,6 +264,7 @@ describe('a remote OpenAI-compatible model registered by an admin answers chats'
       });
       assert.equal(reg.statusCode, 201, reg.body);
       assert.equal(reg.json().isDefault, true);
+      assert.equal(reg.json().small, false, 'a remote server is not called small: its size is unknown here');
       const g = await newGuest(t.app);
       const s = await openSocket(t.wsBase, g.chatId, { token: g.token });
       const res = await t.app.inject({

@@ -4,6 +4,7 @@ import { DocumentTitle } from '@/components/ui/document-title';
 import { PageHeader } from '@/components/ui/page-header';
 import { useSession } from '@/lib/auth-store';
 import { ChatPane } from '@/features/chat/components/chat-pane';
+import { SmallModelNotice } from '@/features/models/components/model-notice';
 import { ModelSelect } from '@/features/models/components/model-select';
 
 /** The chat page: a guest chat for visitors (kept on this device, works offline), everyone's chats once signed in. */
@@ -29,7 +30,11 @@ export function Component() {
           )
         }
       />
-      <ChatPane layout="page" toolbar={({ hasToken }) => <ModelSelect enabled={hasToken} />} />
+      <ChatPane
+        layout="page"
+        toolbar={({ hasToken }) => <ModelSelect enabled={hasToken} />}
+        notice={({ hasToken }) => <SmallModelNotice enabled={hasToken} />}
+      />
     </PageContainer>
   );
 }

@@ -3,6 +3,7 @@ import { DocumentTitle } from '@/components/ui/document-title';
 import { PageHeader } from '@/components/ui/page-header';
 import { CallPanel } from '@/features/calls/components/call-panel';
 import { ChatPane } from '@/features/chat/components/chat-pane';
+import { SmallModelNotice } from '@/features/models/components/model-notice';
 import { ModelSelect } from '@/features/models/components/model-select';
 import { NewsCard } from '@/features/news/components/news-card';
 
@@ -22,6 +23,7 @@ export function Component() {
         <ChatPane
           layout="pane"
           toolbar={({ hasToken }) => <ModelSelect enabled={hasToken} />}
+          notice={({ hasToken }) => <SmallModelNotice enabled={hasToken} />}
           className="lg:order-2 lg:min-h-[36rem]"
         />
         <CallPanel className="lg:order-1" />

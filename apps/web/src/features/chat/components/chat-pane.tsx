@@ -26,6 +26,8 @@ interface ChatPaneProps {
    * whether the chat has a session yet, so the control can wait for one (a request without would be a 401).
    */
   toolbar?: ReactNode | ((context: { hasToken: boolean; owner: string }) => ReactNode);
+  /** A note above the conversation (which model answers and its limits, from the app layer). */
+  notice?: ReactNode | ((context: { hasToken: boolean; owner: string }) => ReactNode);
 }
 
 const LAST_CHAT_KEY = 'medichat-last-chat';
@@ -54,7 +56,7 @@ const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
  * on this device. A new chat gets a client-made id at once and exists on the server from its first
  * message on (offline too: it is created when the connection comes back).
  */
-export function ChatPane({ className, title = 'Conversation', layout = 'page', toolbar }: ChatPaneProps) {
+export function ChatPane({ className, title = 'Conversation', layout = 'page', toolbar, notice }: ChatPaneProps) {
   const identity = useChatIdentity();
   const online = useOnline();
   const queryClient = useQueryClient();
@@ -133,6 +135,7 @@ export function ChatPane({ className, title = 'Conversation', layout = 'page', t
         </div>
       }
     >
+      {typeof notice === 'function' ? notice({ hasToken: identity.ready && identity.hasToken, owner }) : notice}
       <div className={cn('grid min-h-0 flex-1 gap-4', showSidebar && 'lg:grid-cols-[15rem_minmax(0,1fr)]')}>
         <div
           className={cn('min-w-0', showSidebar && 'lg:border-r lg:border-slate-200 lg:pr-4 lg:dark:border-slate-800')}
