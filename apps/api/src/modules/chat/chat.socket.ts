@@ -29,7 +29,7 @@ import {
 import { AppError } from '../../lib/errors.js';
 import { presentMessage } from './chat.presenter.js';
 import type { ChatHub, HubSubscriber, TokenStream } from './chat-hub.js';
-import type { MessageService, Sender } from '../messages/message.service.js';
+import type { MessageService, Sender } from './message.service.js';
 
 export interface SocketLimits {
   /** Skip token frames while the socket's send buffer holds more than this (bytes). */

@@ -12,7 +12,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ModelDoc } from '../../engines/storage/collections.js';
 import { ensureTinyGguf } from '../../engines/inference/tiny-model.test-helpers.js';
 import { createTestApp, mongoTestUri, type TestApp } from '../../testing/test-app.js';
-import { fastAuthEnv, registerAccount, type Account } from '../auth/auth.test-helpers.js';
+import { fastAuthEnv, registerAccount, type Account } from '../account/auth.test-helpers.js';
 
 export type Engine = 'sqlite' | 'mongodb';
 export const chatTestEngines: Engine[] = mongoTestUri ? ['sqlite', 'mongodb'] : ['sqlite'];
