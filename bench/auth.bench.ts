@@ -18,7 +18,7 @@
 import { performance } from 'node:perf_hooks';
 import { jwtVerify } from 'jose';
 import { deriveKey } from '../apps/api/src/lib/crypto.js';
-import { PasswordHasher } from '../apps/api/src/modules/auth/password-hasher.js';
+import { PasswordHasher } from '../apps/api/src/modules/account/password-hasher.js';
 import { createTestApp } from '../apps/api/src/testing/test-app.js';
 import { compare, printRows, type CaseResult } from './lib.js';
 
@@ -94,12 +94,12 @@ try {
   printRows('8 logins at once (throughput = logins/s overall)', [row]);
 
   const access = reg.json().accessToken as string;
-  const auth = t.app.identity.auth;
+  const auth = t.app.services.sessions;
   // The same check with jose 6 (WebCrypto), the library the token service used before fast-jwt.
   const joseKey = new Uint8Array(deriveKey(t.config.secrets.jwtSecret, 'access-token'));
   await compare(
     'a signed-in request: who is calling (per op)',
-    ['JWT signature + claims only', () => t.app.identity.tokens.verifyAccess(access)],
+    ['JWT signature + claims only', () => t.app.services.tokens.verifyAccess(access)],
     [
       ['jose 6 jwtVerify, same token and key (before)', () => jwtVerify(access, joseKey, { algorithms: ['HS256'] })],
       ['authenticate: JWT + live-session read (SQLite)', () => auth.authenticate(access)],

@@ -35,8 +35,8 @@ import { cacheDir } from '../apps/api/src/engines/inference/tiny-model.test-help
 import type { SqliteEngine } from '../apps/api/src/engines/storage/sqlite.js';
 import { messages, type MessageDoc } from '../apps/api/src/engines/storage/collections.js';
 import { buildPrompt } from '../apps/api/src/modules/assistant/assistant.prompt.js';
-import { encodeCursor } from '../apps/api/src/modules/chats/cursor.js';
-import { MessageRepository } from '../apps/api/src/modules/messages/message.repository.js';
+import { encodeCursor } from '../apps/api/src/modules/chat/cursor.js';
+import { MessageRepository } from '../apps/api/src/modules/chat/message.repository.js';
 import { DEFAULT_MODEL_SOURCE, pullModel } from '../apps/api/src/modules/models/model-pull.js';
 import { createTestApp, type TestApp } from '../apps/api/src/testing/test-app.js';
 import { compare } from './lib.js';

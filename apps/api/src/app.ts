@@ -16,19 +16,27 @@ import openapiPlugin from './plugins/external/openapi.js';
 import securityPlugin from './plugins/external/security.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import blobStorePlugin from './engines/blob/blob.plugin.js';
-import authPlugin from './modules/auth/auth.plugin.js';
-import { authRoutes } from './modules/auth/auth.routes.js';
+import authPlugin from './plugins/app/auth.js';
+import { buildServices, type Services } from './container.js';
+import { authRoutes } from './modules/account/auth.routes.js';
+import { credentialRoutes } from './modules/account/credential.routes.js';
+import { adminRoutes } from './modules/admin/admin.routes.js';
 import { userRoutes } from './modules/users/users.routes.js';
 import { cardRoutes } from './modules/cards/cards.routes.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
 import websocketPlugin from '@fastify/websocket';
 import { WS_MAX_FRAME_BYTES } from '@medichat/shared';
-import inferencePlugin from './modules/models/models.plugin.js';
 import { modelRoutes } from './modules/models/models.routes.js';
-import chatPlugin from './modules/chats/chat.plugin.js';
-import { chatRoutes } from './modules/chats/chats.routes.js';
-import { chatSocketRoutes } from './modules/chats/chat-socket.routes.js';
-import { messageRoutes } from './modules/messages/messages.routes.js';
+import { chatRoutes } from './modules/chat/chat.routes.js';
+import { chatSocketRoutes } from './modules/chat/chat-socket.routes.js';
+import { messageRoutes } from './modules/chat/message.routes.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every service, built once by the composition root (container.ts); routes only read it. */
+    services: Services;
+  }
+}
 
 export interface AppDeps {
   /** An already-open storage (tests, CLI); otherwise the app opens the one config names. */
@@ -81,15 +89,20 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
 
   await app.register(healthRoutes, { config });
   await app.register(blobStorePlugin, { config });
-  await app.register(authPlugin, { config });
+  // The composition root: every repository and service, built once (container.ts).
+  const services = await buildServices({ config, storage: app.storage, blobs: app.blobs, log: app.log });
+  app.decorate('services', services);
+  app.addHook('preClose', async () => services.stop());
+  app.addHook('onClose', async () => services.close());
+  await app.register(authPlugin, { authenticator: services.sessions });
   await app.register(authRoutes, { config });
+  await app.register(credentialRoutes, { config });
   await app.register(userRoutes, { config });
+  await app.register(adminRoutes);
   await app.register(cardRoutes, { config });
   await app.register(auditRoutes);
   // Chat: WebSocket support (a frame over WS_MAX_FRAME_BYTES closes the socket with 1009).
   await app.register(websocketPlugin, { options: { maxPayload: WS_MAX_FRAME_BYTES } });
-  await app.register(inferencePlugin, { config });
-  await app.register(chatPlugin, { config });
   await app.register(modelRoutes);
   await app.register(chatRoutes);
   await app.register(messageRoutes);

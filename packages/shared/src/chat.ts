@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { idSchema } from './common.js';
+import type { ProblemTypeId } from './errors.js';
 
 export const MESSAGE_MAX_CHARS = 8000;
 export const CHAT_TITLE_MAX_CHARS = 200;
@@ -226,10 +227,13 @@ export interface WsChatDeletedEvent {
   type: 'chat.deleted';
   chatId: string;
 }
-/** A frame was refused (the socket stays open), or a send failed. */
+/**
+ * A frame was refused (the socket stays open), or a send failed. `error.type` is one of the
+ * problem types HTTP answers use, so a client switches on the same ids (a wrong id fails to compile).
+ */
 export interface WsErrorEvent {
   type: 'error';
-  error: { type: string; detail: string; errors?: Array<{ path: string; message: string }> };
+  error: { type: ProblemTypeId; detail: string; errors?: Array<{ path: string; message: string }> };
   /** The `clientId` of the `send` it answers, when it answers one. */
   clientId?: string;
   /** The `messageId` of the `stop`/`resume` it answers, when it answers one. */

@@ -11,14 +11,14 @@ import { parseArgs } from 'node:util';
 import { emailSchema } from '@medichat/shared';
 import type { Config } from '../config/config.js';
 import { AppError } from '../lib/errors.js';
-import { createIdentity, type IdentityStorage } from '../modules/auth/identity.js';
+import { buildAccounts, type AccountStorage } from '../container.js';
 
 const USAGE = `usage: medichat admin create --email <email> [--name <display name>]
   password: MEDICHAT_ADMIN_PASSWORD, or typed (hidden, twice) on a terminal, or the first line of stdin`;
 
 export interface AdminCommandDeps {
   config: Pick<Config, 'auth' | 'secrets' | 'emergencyNumber'>;
-  storage: IdentityStorage;
+  storage: AccountStorage;
   /** MEDICHAT_ADMIN_PASSWORD, when set. */
   passwordFromEnv?: string;
   stdin?: NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?: (raw: boolean) => unknown };
@@ -55,9 +55,9 @@ export async function adminCommand(args: string[], deps: AdminCommandDeps): Prom
     err.write('medichat admin: no password given (MEDICHAT_ADMIN_PASSWORD or standard input)\n');
     return 64;
   }
-  const identity = createIdentity({ storage: deps.storage, config: deps.config });
+  const { accounts } = buildAccounts({ storage: deps.storage, config: deps.config });
   try {
-    const { user } = await identity.accounts.createAccount({
+    const { user } = await accounts.createAccount({
       email: email.data,
       password,
       displayName: values.name ?? 'Administrator',

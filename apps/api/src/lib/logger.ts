@@ -39,3 +39,10 @@ export function loggerOptions(config: Pick<Config, 'logLevel' | 'env'>): Fastify
     },
   };
 }
+
+/** The part of a logger (pino, Fastify's) that services are given. */
+export interface ServiceLog {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Card } from '@medichat/shared';
 import type { MessageDoc } from '../../engines/storage/collections.js';
-import { createChatTestApp, newUser, type ChatTestApp } from '../chats/chat.test-helpers.js';
+import { createChatTestApp, newUser, type ChatTestApp } from '../chat/chat.test-helpers.js';
 import {
   ageFrom,
   buildPrompt,
@@ -164,7 +164,7 @@ describe('assistant context on the real app: the card only with its owner consen
 
   it('forAssistant gives the card only when shareCardWithAssistant is on', async () => {
     const u = await newUser(t.app);
-    assert.equal(await t.app.identity.cards.forAssistant(u.userId), null, 'default: not shared');
+    assert.equal(await t.app.services.cards.forAssistant(u.userId), null, 'default: not shared');
     const patch = await t.app.inject({
       method: 'PATCH',
       url: '/api/users/me',
@@ -172,7 +172,7 @@ describe('assistant context on the real app: the card only with its owner consen
       payload: { allergies: [{ substance: 'latex' }], shareCardWithAssistant: true },
     });
     assert.equal(patch.statusCode, 200, patch.body);
-    const shared = await t.app.identity.cards.forAssistant(u.userId);
+    const shared = await t.app.services.cards.forAssistant(u.userId);
     assert.ok(shared);
     assert.match(describeContext(shared, [], new Date())!, /allergies: latex/);
   });

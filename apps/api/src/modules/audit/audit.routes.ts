@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { auditPageSchema, auditQuerySchema, type AuditEntry } from '@medichat/shared';
 import type { AuditDoc } from '../../engines/storage/collections.js';
 import { badRequest } from '../../lib/errors.js';
-import { currentUserId, requireUser } from '../auth/auth.plugin.js';
+import { currentUserId, requireUser } from '../../plugins/app/auth.js';
 import { decodeCursor, encodeCursor } from './audit.repository.js';
 
 function present(doc: AuditDoc, ownerId: string): AuditEntry {
@@ -34,7 +34,7 @@ export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
       const userId = currentUserId(request);
       const before = request.query.before ? decodeCursor(request.query.before) : undefined;
       if (before === null) throw badRequest('The cursor is not valid.');
-      const page = await app.identity.audit.listForSubject(userId, { limit: request.query.limit, before });
+      const page = await app.services.audit.listForSubject(userId, { limit: request.query.limit, before });
       reply.header('cache-control', 'no-store');
       return {
         items: page.items.map((d) => present(d, userId)),

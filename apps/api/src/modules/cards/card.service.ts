@@ -14,17 +14,19 @@ import {
 import { computeBmi, MeasurementError, resolveMeasurements } from '../../lib/bmi.js';
 import { AppError, notFound, unprocessable } from '../../lib/errors.js';
 import { cardToFhirBundle, type FhirBundle } from '../../lib/fhir.js';
+import type { ClientInfo } from '../../lib/principal.js';
 import type { AuditRepository } from '../audit/audit.repository.js';
-import type { TokenService } from '../auth/token.service.js';
 import type { CardData, CardRepository, StoredCard } from './card.repository.js';
 import { qrTokenOf } from './qr-url.js';
 
-export type CardPatch = Omit<ProfilePatch, 'displayName'>;
-
-export interface RequestContext {
-  ip?: string | null;
-  userAgent?: string | null;
+/** Signs and verifies the QR token (the account module's TokenService); given by the composition root. */
+export interface QrSigner {
+  signQr(userId: string, version: number): string;
+  /** The user id and version a QR token names, or null when it is not one of ours. */
+  verifyQr(token: string): { userId: string; version: number } | null;
 }
+
+export type CardPatch = Omit<ProfilePatch, 'displayName'>;
 
 const MAX_WRITE_ATTEMPTS = 5;
 
@@ -38,7 +40,7 @@ export class CardService {
     private readonly deps: {
       cards: CardRepository;
       audit: AuditRepository;
-      tokens: Pick<TokenService, 'signQr' | 'verifyQr'>;
+      tokens: QrSigner;
       emergencyNumber: string;
       now: () => Date;
     },
@@ -59,7 +61,7 @@ export class CardService {
    * weight (metric or imperial) recompute the BMI; so does a new date of birth (adult category or
    * not). Retries on a concurrent edit, re-applying the patch to the fresh card.
    */
-  async update(userId: string, patch: CardPatch, context: RequestContext = {}): Promise<Card> {
+  async update(userId: string, patch: CardPatch, context: ClientInfo = {}): Promise<Card> {
     const { heightCm: hCm, weightKg: wKg, heightFt, heightIn, weightLb, ...rest } = patch;
     let measurements: { heightCm?: number | null; weightKg?: number | null };
     try {
@@ -110,7 +112,7 @@ export class CardService {
    * The current QR token (no version bump: the printed card keeps working). A card that never had
    * a QR (version 0) gets its first one, since there is no printed card to break.
    */
-  async currentQr(userId: string, context: RequestContext = {}): Promise<{ qr: string; version: number }> {
+  async currentQr(userId: string, context: ClientInfo = {}): Promise<{ qr: string; version: number }> {
     const raw = await this.deps.cards.findRawByUserId(userId);
     if (!raw) throw notFound('This account has no medical card.');
     if (raw.qrVersion < 1) return this.regenerateQr(userId, context);
@@ -118,7 +120,7 @@ export class CardService {
   }
 
   /** A new QR: bumps the version (earlier QRs stop working at once) and returns its string. */
-  async regenerateQr(userId: string, context: RequestContext = {}): Promise<{ qr: string; version: number }> {
+  async regenerateQr(userId: string, context: ClientInfo = {}): Promise<{ qr: string; version: number }> {
     const raw = await this.deps.cards.findRawByUserId(userId);
     if (!raw) throw notFound('This account has no medical card.');
     const version = await this.deps.cards.bumpQrVersion(raw.id);
@@ -140,7 +142,7 @@ export class CardService {
    */
   async resolveQr(
     qr: string,
-    context: RequestContext = {},
+    context: ClientInfo = {},
     purpose: 'login' | 'emergency' = 'login',
   ): Promise<string | null> {
     const token = qrTokenOf(qr);
@@ -163,7 +165,7 @@ export class CardService {
   }
 
   /** The emergency view: only the fields the owner chose. Every view is audited. */
-  async emergencyView(qr: string, context: RequestContext): Promise<EmergencyView> {
+  async emergencyView(qr: string, context: ClientInfo): Promise<EmergencyView> {
     const userId = await this.resolveQr(qr, context, 'emergency');
     if (!userId) throw notFound('This QR code is not valid or has been replaced.');
     const card = await this.load(userId);

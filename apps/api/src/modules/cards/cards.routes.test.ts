@@ -23,7 +23,7 @@ import {
   testEngines,
   uniqueEmail,
   type Account,
-} from '../auth/auth.test-helpers.js';
+} from '../account/auth.test-helpers.js';
 import { negotiateQrFormat } from './cards.routes.js';
 
 const CARD = {
@@ -458,9 +458,9 @@ for (const engine of testEngines) {
     it('the assistant gets the card only with its owner’s consent', async () => {
       const a = await registerAccount(t.app);
       await patch(a, CARD);
-      assert.equal(await t.app.identity.cards.forAssistant(a.userId), null);
+      assert.equal(await t.app.services.cards.forAssistant(a.userId), null);
       await patch(a, { shareCardWithAssistant: true });
-      const card = await t.app.identity.cards.forAssistant(a.userId);
+      const card = await t.app.services.cards.forAssistant(a.userId);
       assert.equal(card?.allergies[0]?.substance, 'Penicillin');
     });
   });

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { emergencyViewSchema, qrSchema } from '@medichat/shared';
 import type { Config } from '../../config/config.js';
 import { AppError } from '../../lib/errors.js';
-import { clientInfo, currentUserId, requireUser } from '../auth/auth.plugin.js';
+import { clientInfo, currentUserId, requireUser } from '../../plugins/app/auth.js';
 import { qrUrl } from './qr-url.js';
 
 type QrFormat = 'png' | 'svg' | 'json';
@@ -43,7 +43,7 @@ export function negotiateQrFormat(accept: string | undefined): QrFormat | null {
 }
 
 export const cardRoutes: FastifyPluginAsyncZod<{ config: Config }> = async (app, { config }) => {
-  const { identity } = app;
+  const { cards, users } = app.services;
   const authRateLimit = { max: config.auth.rateLimitMax, timeWindow: config.rateLimit.windowMs };
 
   /** The public base the QR points at: PUBLIC_URL, else this request's protocol and host. */
@@ -90,7 +90,7 @@ export const cardRoutes: FastifyPluginAsyncZod<{ config: Config }> = async (app,
     },
     async (request, reply) => {
       const format = formatOf(request);
-      const { qr, version } = await identity.cards.currentQr(currentUserId(request), clientInfo(request));
+      const { qr, version } = await cards.currentQr(currentUserId(request), clientInfo(request));
       return sendQr(request, reply, format, qr, version);
     },
   );
@@ -108,7 +108,7 @@ export const cardRoutes: FastifyPluginAsyncZod<{ config: Config }> = async (app,
     },
     async (request, reply) => {
       const format = formatOf(request);
-      const { qr, version } = await identity.cards.regenerateQr(currentUserId(request), clientInfo(request));
+      const { qr, version } = await cards.regenerateQr(currentUserId(request), clientInfo(request));
       return sendQr(request, reply, format, qr, version);
     },
   );
@@ -125,7 +125,7 @@ export const cardRoutes: FastifyPluginAsyncZod<{ config: Config }> = async (app,
       },
     },
     async (request, reply) => {
-      const view = await identity.cards.emergencyView(request.params.qr, clientInfo(request));
+      const view = await cards.emergencyView(request.params.qr, clientInfo(request));
       reply
         .header('cache-control', 'no-store')
         .header('x-robots-tag', 'noindex, nofollow')
@@ -142,8 +142,8 @@ export const cardRoutes: FastifyPluginAsyncZod<{ config: Config }> = async (app,
     },
     async (request, reply) => {
       const userId = currentUserId(request);
-      const user = await identity.users.get(userId);
-      const bundle = await identity.cards.fhir(userId, user?.email ?? '');
+      const user = await users.get(userId);
+      const bundle = await cards.fhir(userId, user?.email ?? '');
       reply
         .header('cache-control', 'no-store')
         .header('content-disposition', 'attachment; filename="medical-card.fhir.json"');

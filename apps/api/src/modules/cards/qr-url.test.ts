@@ -10,7 +10,7 @@ import { BinaryBitmap, DecodeHintType, HybridBinarizer, QRCodeReader, RGBLuminan
 import { publicConfigSchema } from '@medichat/shared';
 import sharp from 'sharp';
 import type { TestApp } from '../../testing/test-app.js';
-import { createIdentityTestApp, registerAccount, testEngines, type Account } from '../auth/auth.test-helpers.js';
+import { createIdentityTestApp, registerAccount, testEngines, type Account } from '../account/auth.test-helpers.js';
 import { qrTokenOf, qrUrl } from './qr-url.js';
 
 async function decodeQrPng(png: Buffer): Promise<string> {

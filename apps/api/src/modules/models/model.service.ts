@@ -19,7 +19,7 @@ import type { Collection } from '../../engines/storage/port.js';
 import type { LoadedModelInfo } from '../../engines/inference/model-manager.js';
 import type { ModelDescriptor } from '../../engines/inference/port.js';
 import { AppError, notFound } from '../../lib/errors.js';
-import type { Principal } from '../auth/auth.plugin.js';
+import type { Principal } from '../../lib/principal.js';
 import { DEFAULT_MODEL_SOURCE, listPulledModels } from './model-pull.js';
 import type { ModelRepository } from './model.repository.js';
 

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ensureTinyGguf } from '../../engines/inference/tiny-model.test-helpers.js';
 import { createTestApp } from '../../testing/test-app.js';
-import { GOOD_PASSWORD } from '../auth/auth.test-helpers.js';
+import { GOOD_PASSWORD } from '../account/auth.test-helpers.js';
 import {
   addModel,
   chatTestEngines,
@@ -23,7 +23,7 @@ import {
   openSocket,
   tokensOf,
   type ChatTestApp,
-} from '../chats/chat.test-helpers.js';
+} from '../chat/chat.test-helpers.js';
 import { DEFAULT_MODEL_SOURCE, MANIFEST } from './model-pull.js';
 
 const ADMIN = { ADMIN_EMAIL: 'admin@example.org', ADMIN_PASSWORD: GOOD_PASSWORD };

@@ -12,7 +12,7 @@ import {
   usedModelSchema,
   useModelSchema,
 } from '@medichat/shared';
-import { currentUserId, getPrincipal, requireRole, requireUser, requireUserOrGuest } from '../auth/auth.plugin.js';
+import { currentUserId, getPrincipal, requireRole, requireUser, requireUserOrGuest } from '../../plugins/app/auth.js';
 
 export const modelRoutes: FastifyPluginAsyncZod = async (app) => {
   const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema, 409: problemSchema, 422: problemSchema };
@@ -27,7 +27,7 @@ export const modelRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: modelListSchema, 401: problemSchema },
       },
     },
-    async (request) => app.inference.models.list(getPrincipal(request), app.inference.manager.list()),
+    async (request) => app.services.models.list(getPrincipal(request), app.services.modelManager.list()),
   );
 
   app.post(
@@ -41,7 +41,7 @@ export const modelRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: usedModelSchema, ...errors },
       },
     },
-    async (request) => app.inference.models.use(currentUserId(request), request.body.modelId),
+    async (request) => app.services.models.use(currentUserId(request), request.body.modelId),
   );
 
   app.post(
@@ -55,6 +55,6 @@ export const modelRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 201: modelAdminSchema, ...errors },
       },
     },
-    async (request, reply) => reply.code(201).send(await app.inference.models.register(request.body, app.inference.manager.list())),
+    async (request, reply) => reply.code(201).send(await app.services.models.register(request.body, app.services.modelManager.list())),
   );
 };

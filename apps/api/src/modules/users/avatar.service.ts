@@ -14,7 +14,7 @@ import { ProblemType } from '@medichat/shared';
 import type { BlobStore } from '../../engines/blob/port.js';
 import { AppError, conflict } from '../../lib/errors.js';
 import type { AuditRepository } from '../audit/audit.repository.js';
-import type { RequestContext } from '../cards/card.service.js';
+import type { ClientInfo } from '../../lib/principal.js';
 import type { UserRepository } from './user.repository.js';
 
 export const AVATAR_SIZE = 512;
@@ -73,7 +73,7 @@ export class AvatarService {
     }
   }
 
-  async upload(userId: string, data: Buffer, context: RequestContext): Promise<string> {
+  async upload(userId: string, data: Buffer, context: ClientInfo): Promise<string> {
     const image = await AvatarService.reencode(data);
     const user = await this.deps.users.get(userId);
     if (!user) throw conflict('The account no longer exists.');
@@ -97,7 +97,7 @@ export class AvatarService {
     return key;
   }
 
-  async remove(userId: string, context: RequestContext): Promise<void> {
+  async remove(userId: string, context: ClientInfo): Promise<void> {
     const user = await this.deps.users.get(userId);
     if (!user?.avatarKey) return;
     if (await this.deps.users.swapAvatarKey(user, null, this.deps.now())) {

@@ -8,7 +8,7 @@ import { crc32 } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
 import type { TestApp } from '../../testing/test-app.js';
-import { createIdentityTestApp, registerAccount, testEngines, type Account } from '../auth/auth.test-helpers.js';
+import { createIdentityTestApp, registerAccount, testEngines, type Account } from '../account/auth.test-helpers.js';
 import { sniffImage } from './avatar.service.js';
 
 const MAX_BYTES = 300_000;

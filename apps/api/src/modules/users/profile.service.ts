@@ -1,7 +1,8 @@
 /** The signed-in person's profile: the account (display name) and the medical card together. */
 import type { Card, ProfilePatch, User } from '@medichat/shared';
 import { unauthorized } from '../../lib/errors.js';
-import type { CardService, RequestContext } from '../cards/card.service.js';
+import type { ClientInfo } from '../../lib/principal.js';
+import type { CardService } from '../cards/card.service.js';
 import { presentUser } from './user.presenter.js';
 import type { UserRepository } from './user.repository.js';
 
@@ -20,7 +21,7 @@ export class ProfileService {
     return { user: presentUser(user), card: await this.deps.cards.get(userId) };
   }
 
-  async update(userId: string, patch: ProfilePatch, context: RequestContext): Promise<{ user: User; card: Card }> {
+  async update(userId: string, patch: ProfilePatch, context: ClientInfo): Promise<{ user: User; card: Card }> {
     const { displayName, ...cardPatch } = patch;
     let user = await this.deps.users.get(userId);
     if (!user) throw unauthorized();

@@ -1,40 +1,26 @@
 /**
- * /api/users: the signed-in person's profile and card, PIN, avatar; the public avatar URL; and
- * /api/admin/users/:id/role for admins.
+ * /api/users: the signed-in person's profile and card, avatar, and the public avatar URL. (PIN and
+ * password routes under /api/users/me are the account module's; role changes the admin module's.)
  */
 import multipart from '@fastify/multipart';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import {
-  cardSchema,
-  changePasswordResultSchema,
-  changePasswordSchema,
-  profilePatchSchema,
-  removePinSchema,
-  roleChangeSchema,
-  setPinSchema,
-  userSchema,
-} from '@medichat/shared';
+import { cardSchema, profilePatchSchema, userSchema } from '@medichat/shared';
 import type { Config } from '../../config/config.js';
 import { AppError, badRequest, notFound } from '../../lib/errors.js';
-import { clientInfo, currentUserId, getPrincipal, requireRole, requireUser } from '../auth/auth.plugin.js';
-import { AVATAR_KEY, AvatarService } from './avatar.service.js';
-import { ProfileService } from './profile.service.js';
-import { avatarPath, presentUser } from './user.presenter.js';
+import { clientInfo, currentUserId, requireUser } from '../../plugins/app/auth.js';
+import { AVATAR_KEY } from './avatar.service.js';
+import { avatarPath } from './user.presenter.js';
 
 const profileSchema = z.object({ user: userSchema, card: cardSchema });
-const userIdParam = z
+export const userIdParam = z
   .string()
   .min(1)
   .max(64)
   .regex(/^[A-Za-z0-9_-]+$/, 'must be a user id');
 
 export const userRoutes: FastifyPluginAsyncZod<{ config: Config }> = async (app, { config }) => {
-  const { identity } = app;
-  const now = () => new Date();
-  const profiles = new ProfileService({ users: identity.users, cards: identity.cards, now });
-  const avatars = new AvatarService({ users: identity.users, blobs: app.blobs, audit: identity.audit, now });
-  const authRateLimit = { max: config.auth.rateLimitMax, timeWindow: config.rateLimit.windowMs };
+  const { profiles, avatars, users } = app.services;
   const tags = ['users'];
 
   // Avatars arrive as multipart (field `file`) or as a raw image body; only on these routes.
@@ -71,55 +57,6 @@ export const userRoutes: FastifyPluginAsyncZod<{ config: Config }> = async (app,
     async (request, reply) => {
       reply.header('cache-control', 'no-store');
       return profiles.update(currentUserId(request), request.body, clientInfo(request));
-    },
-  );
-
-  app.put(
-    '/api/users/me/pin',
-    {
-      preHandler: requireUser,
-      config: { rateLimit: authRateLimit },
-      schema: { tags, summary: 'Set or change the 4–8 digit PIN (asks for the password again)', body: setPinSchema },
-    },
-    async (request, reply) => {
-      await identity.auth.setPin(currentUserId(request), request.body, clientInfo(request));
-      return reply.code(204).send();
-    },
-  );
-
-  app.delete(
-    '/api/users/me/pin',
-    {
-      preHandler: requireUser,
-      config: { rateLimit: authRateLimit },
-      schema: { tags, summary: 'Remove the PIN (asks for the password again)', body: removePinSchema },
-    },
-    async (request, reply) => {
-      await identity.auth.removePin(currentUserId(request), request.body, clientInfo(request));
-      return reply.code(204).send();
-    },
-  );
-
-  app.put(
-    '/api/users/me/password',
-    {
-      preHandler: requireUser,
-      config: { rateLimit: authRateLimit },
-      schema: {
-        tags,
-        summary: 'Change the password (asks for the current one); every other device is signed out',
-        body: changePasswordSchema,
-        response: { 200: changePasswordResultSchema },
-      },
-    },
-    async (request) => {
-      const principal = getPrincipal(request);
-      return identity.auth.changePassword(
-        currentUserId(request),
-        principal.sessionId,
-        request.body,
-        clientInfo(request),
-      );
     },
   );
 
@@ -164,7 +101,7 @@ export const userRoutes: FastifyPluginAsyncZod<{ config: Config }> = async (app,
     '/api/users/me/avatar',
     { preHandler: requireUser, schema: { tags, summary: 'Redirect to the public URL of the profile picture' } },
     async (request, reply) => {
-      const user = await identity.users.get(currentUserId(request));
+      const user = await users.get(currentUserId(request));
       if (!user?.avatarKey) throw notFound('No profile picture.');
       reply.header('cache-control', 'no-store');
       return reply.redirect(avatarPath(user.id, user.avatarKey), 302);
@@ -188,29 +125,6 @@ export const userRoutes: FastifyPluginAsyncZod<{ config: Config }> = async (app,
       reply.header('cache-control', 'public, max-age=31536000, immutable').header('etag', etag);
       if (request.headers['if-none-match'] === etag) return reply.code(304).send();
       return reply.type('image/webp').send(image);
-    },
-  );
-
-  app.patch(
-    '/api/admin/users/:id/role',
-    {
-      preHandler: requireRole('admin'),
-      schema: {
-        tags: ['admin'],
-        summary: "Change a user's role (admins only)",
-        params: z.object({ id: userIdParam }),
-        body: roleChangeSchema,
-        response: { 200: userSchema },
-      },
-    },
-    async (request) => {
-      const user = await identity.auth.changeRole(
-        currentUserId(request),
-        request.params.id,
-        request.body.role,
-        clientInfo(request),
-      );
-      return presentUser(user);
     },
   );
 };

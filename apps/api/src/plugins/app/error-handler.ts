@@ -7,7 +7,7 @@ import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { PROBLEM_CONTENT_TYPE, ProblemType, type Problem, type ProblemTypeId } from '@medichat/shared';
 import { AppError } from '../../lib/errors.js';
-import { ConflictError } from '../../engines/storage/errors.js';
+import { ConflictError, StorageUnavailableError } from '../../engines/storage/errors.js';
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request',
@@ -125,6 +125,15 @@ export function toProblem(
   }
   if (error instanceof ConflictError) {
     return { type: ProblemType.conflict, status: 409, detail: 'That conflicts with an existing record.' };
+  }
+  if (error instanceof StorageUnavailableError) {
+    // The store did not answer: nothing was decided, the same request can be sent again shortly.
+    return {
+      type: ProblemType.serviceUnavailable,
+      status: 503,
+      detail: 'The service is temporarily unavailable; try again shortly.',
+      retryAfter: 1,
+    };
   }
   const fe = error as Partial<FastifyError> & { statusCode?: number };
   const known = fe.code ? FASTIFY_CODES[fe.code] : undefined;

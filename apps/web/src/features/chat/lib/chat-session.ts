@@ -18,7 +18,7 @@
  * After a reconnect it sends `resume {messageId, afterSeq}` for each, so nothing is lost or doubled;
  * a reply it knows nothing of is resumed from -1 with its text cleared.
  */
-import type { Chat, Message, WsServerEvent } from '@medichat/shared';
+import type { Chat, Message, ProblemTypeId, WsServerEvent } from '@medichat/shared';
 import { ApiError, NetworkError } from '@/lib/api-client';
 import { backoffDelay, ReconnectingSocket, type SocketState } from '@/lib/ws-client';
 import { createChat } from '../api/create-chat';
@@ -39,6 +39,7 @@ import {
 } from './offline-store';
 import { mergeMessages, TERMINAL } from './merge-messages';
 import { plainText } from './plain-text';
+import { isTransientSendError, resendDelayMs } from './send-errors';
 
 export type SendPhase = 'queued' | 'sending' | 'failed';
 
@@ -84,8 +85,6 @@ export interface ChatSessionOptions {
 
 const ACK_TIMEOUT_MS = 20_000;
 const PING_INTERVAL_MS = 25_000;
-/** Send errors worth trying again later; any other refusal is final for that message. */
-const TRANSIENT_SEND_ERRORS = new Set(['rate_limited', 'internal', 'service_unavailable', 'model_unavailable']);
 
 export function newClientId(): string {
   return crypto.randomUUID();
@@ -440,14 +439,18 @@ export class ChatSession {
     this.set({ outbox: this.state.outbox.map((e) => (e.clientId === clientId ? { ...e, ...update } : e)) });
   }
 
-  private sendRefused(clientId: string, error: { type: string; detail: string }): void {
+  /** The server refused a send: back to the queue when transient (send-errors.ts), else failed for good. */
+  private sendRefused(clientId: string, error: { type: ProblemTypeId; detail: string }): void {
     if (this.inflight === clientId) {
       this.inflight = null;
       this.clearAck();
     }
-    if (TRANSIENT_SEND_ERRORS.has(error.type)) {
+    if (isTransientSendError(error.type)) {
       this.patchOutbox(clientId, { phase: 'queued' });
-      setTimeout(() => this.pump(), error.type === 'rate_limited' ? 2000 : backoffDelay(this.syncAttempt++));
+      setTimeout(
+        () => this.pump(),
+        resendDelayMs(error.type, () => backoffDelay(this.syncAttempt++)),
+      );
       return;
     }
     this.patchOutbox(clientId, { phase: 'failed', error });

@@ -1,6 +1,7 @@
 /**
- * Every way in: sign-up, password, PIN and QR sign-in, refresh-token rotation, sign-out, guest
- * sessions, and the principal behind an access token.
+ * Sessions, every way in: sign-up, password, PIN and QR sign-in, refresh-token rotation, sign-out,
+ * guest sessions, and the principal behind an access token. (Changing a password or PIN is
+ * `credential.service.ts`; role changes are the admin module's.)
  *
  * - Refresh tokens are opaque, single use and grouped in families: rotating one marks it used
  *   (compare-and-set) and issues the next in the same family; presenting a used or revoked token
@@ -10,30 +11,23 @@
  * - A guest who signs up or in with their guest token keeps their chats: the chats move to the
  *   account and the guest session ends.
  */
-import { ProblemType, type PrincipalRole, type RegisterInput, type Role } from '@medichat/shared';
-import type { ChatDoc, UserDoc } from '../../engines/storage/collections.js';
-import type { Collection } from '../../engines/storage/port.js';
-import { AppError, forbidden, unauthorized } from '../../lib/errors.js';
+import { ProblemType, type RegisterInput, type Role } from '@medichat/shared';
+import type { UserDoc } from '../../engines/storage/collections.js';
+import { AppError, unauthorized } from '../../lib/errors.js';
+import type { Authenticator, ClientInfo, Principal } from '../../lib/principal.js';
 import type { AuditRepository } from '../audit/audit.repository.js';
 import { presentCard, type CardService } from '../cards/card.service.js';
-import { weakPassword, type AccountService } from '../users/account.service.js';
 import type { UserRepository } from '../users/user.repository.js';
+import type { AccountService } from './account.service.js';
 import type { PasswordHasher } from './password-hasher.js';
-import { passwordProblems } from './password-policy.js';
 import type { PinGuard } from './pin-guard.js';
-import type { ClientInfo, SessionRepository } from './session.repository.js';
+import type { SessionRepository } from './session.repository.js';
 import { GUEST_PREFIX, type TokenService } from './token.service.js';
 
-/** Who is calling, from a verified access token. */
-export interface Principal {
-  kind: 'user' | 'guest';
-  /** The user id, or `guest:<sessionId>` (the owner id chats are stored under). */
-  id: string;
-  /** Set for users only. */
-  userId?: string;
-  role: PrincipalRole;
-  /** Refresh-token family of a user's sign-in, or the guest session id. */
-  sessionId: string;
+/** Where a guest's chats go when the guest signs up or in (the chat module implements it). */
+export interface GuestChats {
+  /** Moves every chat of `guestOwnerId` to `userId` (they stop expiring); returns how many. */
+  moveToUser(guestOwnerId: string, userId: string): Promise<number>;
 }
 
 export interface IssuedSession {
@@ -58,18 +52,18 @@ const invalidQr = () => invalidCredentials('This QR code is not valid or has bee
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
 
-export class AuthService {
+export class SessionService implements Authenticator {
   constructor(
     private readonly deps: {
       users: UserRepository;
       sessions: SessionRepository;
       accounts: AccountService;
       cards: Pick<CardService, 'resolveQr'>;
-      pins: PinGuard;
+      pins: Pick<PinGuard, 'verify'>;
       passwords: PasswordHasher;
       tokens: TokenService;
-      audit: AuditRepository;
-      chats: Pick<Collection<ChatDoc>, 'updateMany'>;
+      audit: Pick<AuditRepository, 'record'>;
+      guestChats: GuestChats;
       refreshTtlDays: number;
       guestTtlHours: number;
       now: () => Date;
@@ -223,7 +217,7 @@ export class AuthService {
     }
     if (principal.kind !== 'guest') return;
     if (!(await this.deps.sessions.endGuest(principal.sessionId, this.deps.now()))) return;
-    const moved = await this.deps.chats.updateMany({ userId: principal.id }, { set: { userId }, unset: ['expiresAt'] });
+    const moved = await this.deps.guestChats.moveToUser(principal.id, userId);
     await this.audit(userId, userId, 'guest.claimed', {}, { chats: moved });
   }
 
@@ -258,80 +252,6 @@ export class AuthService {
     return (await this.deps.users.get(userId))?.role ?? null;
   }
 
-  // --- PIN ---------------------------------------------------------------------------------------
-
-  async setPin(userId: string, input: { pin: string; password: string }, context: ClientInfo): Promise<void> {
-    const user = await this.deps.users.get(userId);
-    if (!user) throw unauthorized();
-    if (!(await this.deps.passwords.verify(user.passwordHash, input.password))) {
-      throw new AppError(ProblemType.invalidCredentials, 403, 'The password is not correct.');
-    }
-    const weak = weakPinReason(input.pin);
-    if (weak)
-      throw new AppError(ProblemType.validation, 400, `The PIN ${weak}.`, {
-        errors: [{ path: 'body.pin', message: weak }],
-      });
-    const pinHash = await this.deps.passwords.hash(input.pin);
-    await this.deps.users.update(userId, { pinHash, pinFailures: 0, pinLockedUntil: null }, this.deps.now());
-    await this.audit(userId, userId, 'pin.set', context);
-  }
-
-  /** Removes the PIN (asks for the password again): PIN sign-in stops, QR sign-in no longer asks for one. */
-  async removePin(userId: string, input: { password: string }, context: ClientInfo): Promise<void> {
-    const user = await this.deps.users.get(userId);
-    if (!user) throw unauthorized();
-    if (!(await this.deps.passwords.verify(user.passwordHash, input.password))) {
-      throw new AppError(ProblemType.invalidCredentials, 403, 'The password is not correct.');
-    }
-    if (!user.pinHash) return; // nothing to remove: the same answer, nothing audited
-    await this.deps.users.update(userId, { pinHash: null, pinFailures: 0, pinLockedUntil: null }, this.deps.now());
-    await this.audit(userId, userId, 'pin.removed', context);
-  }
-
-  // --- password ----------------------------------------------------------------------------------
-
-  /**
-   * Changes the password (the current one is asked for again). Every other device is signed out:
-   * whoever knew the old password may hold a session. This device's session (the refresh session
-   * `sessionId` belongs to, and the rest of its family) goes on.
-   */
-  async changePassword(
-    userId: string,
-    sessionId: string,
-    input: { currentPassword: string; newPassword: string },
-    context: ClientInfo,
-  ): Promise<{ otherSessionsEnded: number }> {
-    const user = await this.deps.users.get(userId);
-    if (!user) throw unauthorized();
-    if (!(await this.deps.passwords.verify(user.passwordHash, input.currentPassword))) {
-      throw new AppError(ProblemType.invalidCredentials, 403, 'The current password is not correct.', {
-        errors: [{ path: 'body.currentPassword', message: 'is not correct' }],
-      });
-    }
-    const problems = passwordProblems(input.newPassword, { email: user.email });
-    if (input.newPassword === input.currentPassword) problems.push('must differ from the current one');
-    if (problems.length) throw weakPassword(problems, 'body.newPassword');
-    const passwordHash = await this.deps.passwords.hash(input.newPassword);
-    const now = this.deps.now();
-    await this.deps.users.update(userId, { passwordHash }, now);
-    const keepFamily = (await this.deps.sessions.findLiveRefresh(sessionId, userId))?.family;
-    if (!keepFamily) throw unauthorized('The session has ended: sign in again.');
-    const ended = await this.deps.sessions.revokeAllForUser(userId, now, keepFamily);
-    await this.audit(userId, userId, 'password.changed', context, { otherSessionsEnded: ended });
-    return { otherSessionsEnded: ended };
-  }
-
-  async changeRole(actorId: string, userId: string, role: Role, context: ClientInfo): Promise<UserDoc> {
-    const target = await this.deps.users.get(userId);
-    if (!target) throw new AppError(ProblemType.notFound, 404, 'No such user.');
-    if (actorId === userId && role !== 'admin')
-      throw forbidden('An admin cannot demote themselves; ask another admin.');
-    const updated = await this.deps.users.setRole(userId, role, this.deps.now());
-    if (!updated) throw new AppError(ProblemType.notFound, 404, 'No such user.');
-    await this.audit(actorId, userId, 'role.changed', context, { from: target.role, to: role });
-    return updated;
-  }
-
   private async audit(
     actorId: string,
     subjectId: string,
@@ -341,13 +261,4 @@ export class AuthService {
   ): Promise<void> {
     await this.deps.audit.record({ actorId, subjectId, action, ip: context.ip, userAgent: context.userAgent, detail });
   }
-}
-
-/** PINs anyone would try first: one digit repeated, or a straight run up or down. */
-export function weakPinReason(pin: string): string | null {
-  if (/^(\d)\1+$/.test(pin)) return 'must not be one digit repeated';
-  const digits = [...pin].map(Number);
-  const steps = new Set(digits.slice(1).map((d, i) => (d - digits[i]! + 10) % 10));
-  if (steps.size === 1 && (steps.has(1) || steps.has(9))) return 'must not be a straight run such as 1234';
-  return null;
 }

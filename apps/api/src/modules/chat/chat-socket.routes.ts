@@ -6,11 +6,12 @@
  */
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { chatParamsSchema, WsCloseCode } from '@medichat/shared';
-import { requireUserOrGuest } from '../auth/auth.plugin.js';
-import { senderOf } from '../messages/messages.routes.js';
+import { requireUserOrGuest } from '../../plugins/app/auth.js';
+import { senderOf } from './message.routes.js';
 import { ChatSocket, type SocketLimits } from './chat.socket.js';
 
 export const chatSocketRoutes: FastifyPluginAsync<{ limits?: SocketLimits }> = async (app, opts) => {
+  const { chats, messages, hub, sessions } = app.services;
   const refused = new WeakMap<FastifyRequest, { code: number; reason: string }>();
 
   app.get(
@@ -26,7 +27,7 @@ export const chatSocketRoutes: FastifyPluginAsync<{ limits?: SocketLimits }> = a
         }
         const params = chatParamsSchema.safeParse(request.params);
         const owner = request.principal!.id;
-        const chat = params.success ? await app.chat.chats.getOwned(owner, params.data.chatId).catch(() => null) : null;
+        const chat = params.success ? await chats.getOwned(owner, params.data.chatId).catch(() => null) : null;
         if (!chat) refused.set(request, { code: WsCloseCode.notFound, reason: 'no such chat' });
       },
     },
@@ -39,11 +40,11 @@ export const chatSocketRoutes: FastifyPluginAsync<{ limits?: SocketLimits }> = a
       const { chatId } = request.params as { chatId: string };
       const sender = senderOf(request);
       new ChatSocket(socket, chatId, sender, {
-        hub: app.chat.hub,
-        messages: app.chat.messages,
+        hub,
+        messages,
         limits: opts.limits,
         log: request.log,
-        sessionLive: () => app.identity.auth.isSessionLive(sender),
+        sessionLive: () => sessions.isSessionLive(sender),
       }).start();
     },
   );

@@ -12,8 +12,9 @@ import WebSocket from 'ws';
 import type { FastifyInstance } from 'fastify';
 import type { ModelDoc } from '../../engines/storage/collections.js';
 import { ensureTinyGguf } from '../../engines/inference/tiny-model.test-helpers.js';
+import type { AppDeps } from '../../app.js';
 import { createTestApp, mongoTestUri, type TestApp } from '../../testing/test-app.js';
-import { fastAuthEnv, registerAccount, type Account } from '../auth/auth.test-helpers.js';
+import { fastAuthEnv, registerAccount, type Account } from '../account/auth.test-helpers.js';
 
 export type Engine = 'sqlite' | 'mongodb';
 export const chatTestEngines: Engine[] = mongoTestUri ? ['sqlite', 'mongodb'] : ['sqlite'];
@@ -69,9 +70,12 @@ export async function addModel(
 export async function createChatTestApp(
   engine: Engine = 'sqlite',
   env: Record<string, string> = {},
-  options: { model?: boolean } = {},
+  options: { model?: boolean; deps?: AppDeps } = {},
 ): Promise<ChatTestApp> {
-  const t = await createTestApp({ ...chatTestEnv, ...env }, { engine });
+  const t = await createTestApp(
+    { ...chatTestEnv, ...env },
+    { engine, ...(options.deps ? { deps: options.deps } : {}) },
+  );
   const model =
     options.model === false
       ? (undefined as unknown as ModelDoc)

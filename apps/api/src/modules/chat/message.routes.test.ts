@@ -20,7 +20,7 @@ import {
   openSocket,
   tokensOf,
   type ChatTestApp,
-} from '../chats/chat.test-helpers.js';
+} from '../chat/chat.test-helpers.js';
 
 const send = (
   t: ChatTestApp,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { commonPasswords, passwordProblems } from './password-policy.js';
 import { PasswordHasher } from './password-hasher.js';
-import { weakPinReason } from './auth.service.js';
+import { weakPinReason } from './credential.service.js';
 
 describe('password policy', () => {
   it('ships the 10,000 most common passwords', () => {

@@ -1,9 +1,8 @@
 /**
  * Conversations over HTTP. Every route answers a chat of another principal exactly like a chat that
  * does not exist (404). `GET /api/chats/:chatId` with `Accept: text/event-stream` is a live
- * Server-Sent Events stream of the chat's changes.
+ * Server-Sent Events stream of the chat's changes (the transport is `chat.sse.ts`).
  */
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
@@ -16,31 +15,18 @@ import {
   messagesPageSchema,
   messagesQuerySchema,
   problemSchema,
-  type Chat,
-  type WsServerEvent,
 } from '@medichat/shared';
-import { ensurePrincipal, getPrincipal, requireUserOrGuest } from '../auth/auth.plugin.js';
-import type { ChatHub } from './chat-hub.js';
+import { ensurePrincipal, getPrincipal, requireUserOrGuest } from '../../plugins/app/auth.js';
 import { presentChat } from './chat.presenter.js';
+import { ChatEventStreams, wantsEventStream } from './chat.sse.js';
 
 const errors = { 400: problemSchema, 401: problemSchema, 404: problemSchema };
-/** Events an SSE client gets: everything but tokens (those are the WebSocket's). */
-const SSE_EVENTS = new Set<WsServerEvent['type']>([
-  'message.created',
-  'message.completed',
-  'message.failed',
-  'model.progress',
-  'chat.updated',
-  'chat.deleted',
-]);
-const SSE_HEARTBEAT_MS = 15_000;
 
 export const chatRoutes: FastifyPluginAsyncZod = async (app) => {
+  const { chats, hub } = app.services;
   // Open event streams end when the server closes (they would hold `close()` open otherwise).
-  const streams = new Set<() => void>();
-  app.addHook('preClose', async () => {
-    for (const end of [...streams]) end();
-  });
+  const streams = new ChatEventStreams(hub);
+  app.addHook('preClose', async () => streams.endAll());
 
   app.post(
     '/api/chats',
@@ -54,7 +40,7 @@ export const chatRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      const { chat, created } = await app.chat.chats.createOrResume(getPrincipal(request), request.body);
+      const { chat, created } = await chats.createOrResume(getPrincipal(request), request.body);
       return reply
         .code(created ? 201 : 200)
         .send({ chat, ...(request.guestToken ? { guestToken: request.guestToken } : {}) });
@@ -72,7 +58,7 @@ export const chatRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: chatListSchema, ...errors },
       },
     },
-    async (request) => app.chat.chats.list(getPrincipal(request).id, request.query),
+    async (request) => chats.list(getPrincipal(request).id, request.query),
   );
 
   app.get(
@@ -87,8 +73,8 @@ export const chatRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      const chat = await app.chat.chats.getOwned(getPrincipal(request).id, request.params.chatId);
-      if (wantsEventStream(request)) return streamChat(request, reply, app.chat.hub, presentChat(chat), streams);
+      const chat = await chats.getOwned(getPrincipal(request).id, request.params.chatId);
+      if (wantsEventStream(request)) return streams.open(request, reply, presentChat(chat));
       return presentChat(chat);
     },
   );
@@ -105,7 +91,7 @@ export const chatRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      await app.chat.chats.delete(getPrincipal(request).id, request.params.chatId);
+      await chats.delete(getPrincipal(request).id, request.params.chatId);
       return reply.code(204).send(null);
     },
   );
@@ -122,54 +108,6 @@ export const chatRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: messagesPageSchema, ...errors },
       },
     },
-    async (request) => app.chat.chats.messages(getPrincipal(request).id, request.params.chatId, request.query),
+    async (request) => chats.messages(getPrincipal(request).id, request.params.chatId, request.query),
   );
 };
-
-function wantsEventStream(request: FastifyRequest): boolean {
-  return String(request.headers.accept ?? '').includes('text/event-stream');
-}
-
-/** Server-Sent Events: `chat` first, then every change; a comment line every 15 s keeps proxies open. */
-function streamChat(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  hub: ChatHub,
-  chat: Chat,
-  open: Set<() => void>,
-): void {
-  reply.hijack();
-  const res = reply.raw;
-  res.writeHead(200, {
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-cache, no-transform',
-    connection: 'keep-alive',
-    'x-accel-buffering': 'no',
-    'x-request-id': request.id,
-  });
-  const write = (event: string, data: unknown) => {
-    if (!res.writableEnded) res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-  };
-  write('chat', chat);
-  const unsubscribe = hub.subscribe(chat.id, {
-    event(e) {
-      if (!SSE_EVENTS.has(e.type)) return;
-      write(e.type, e);
-      if (e.type === 'chat.deleted') end();
-    },
-    tokens() {},
-  });
-  const heartbeat = setInterval(() => {
-    if (!res.writableEnded) res.write(': ping\n\n');
-  }, SSE_HEARTBEAT_MS);
-  heartbeat.unref();
-  function end() {
-    open.delete(end);
-    clearInterval(heartbeat);
-    unsubscribe();
-    if (!res.writableEnded) res.end();
-  }
-  open.add(end);
-  request.raw.on('close', end);
-  res.on('close', end);
-}

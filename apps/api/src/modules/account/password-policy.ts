@@ -15,7 +15,7 @@ export function commonPasswords(): Set<string> {
   if (common) return common;
   const candidates = [
     new URL('./common-passwords.txt', import.meta.url),
-    new URL('../../../src/modules/auth/common-passwords.txt', import.meta.url),
+    new URL('../../../src/modules/account/common-passwords.txt', import.meta.url),
   ].map((u) => fileURLToPath(u));
   const file = candidates.find((f) => existsSync(f));
   if (!file) throw new Error(`common-passwords.txt not found (looked in ${candidates.join(', ')})`);

@@ -7,11 +7,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { Collection } from '../../engines/storage/port.js';
 import type { SessionDoc } from '../../engines/storage/collections.js';
 import { randomToken, sha256Hex } from '../../lib/crypto.js';
-
-export interface ClientInfo {
-  ip?: string | null;
-  userAgent?: string | null;
-}
+import type { ClientInfo } from '../../lib/principal.js';
 
 export class SessionRepository {
   constructor(private readonly sessions: Collection<SessionDoc>) {}

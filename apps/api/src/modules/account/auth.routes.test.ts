@@ -15,7 +15,13 @@ import { v7 as uuidv7 } from 'uuid';
 import { openStorage, type Storage } from '../../engines/storage/index.js';
 import { deriveKey } from '../../lib/crypto.js';
 import { createTestApp, mongoTestUri, type TestApp } from '../../testing/test-app.js';
-import { ensurePrincipal, getPrincipal, requireRole, requireUserOrGuest, verifyAccessToken } from './auth.plugin.js';
+import {
+  ensurePrincipal,
+  getPrincipal,
+  requireRole,
+  requireUserOrGuest,
+  verifyAccessToken,
+} from '../../plugins/app/auth.js';
 import {
   bearer,
   createIdentityTestApp,
@@ -27,7 +33,7 @@ import {
   testEngines,
   uniqueEmail,
 } from './auth.test-helpers.js';
-import { ensureBootstrapAdmin } from './identity.js';
+import { ensureBootstrapAdmin } from './account.service.js';
 import { AUDIENCE, ISSUER } from './token.service.js';
 
 function addProbeRoutes(t: TestApp): TestApp {
@@ -703,7 +709,7 @@ describe('the first admin from config', () => {
       assert.equal(res.statusCode, 200, res.body);
       assert.equal(res.json().user.role, 'admin');
       assert.equal(
-        await ensureBootstrapAdmin(t.app.identity, { email, password: 'something-else-entirely-1' }),
+        await ensureBootstrapAdmin(t.app.services, { email, password: 'something-else-entirely-1' }),
         'exists',
       );
       assert.equal(await t.app.storage.users.count({ role: 'admin' }), 1);

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { WebSocket } from 'ws';
 import { ensureTinyGguf } from '../../engines/inference/tiny-model.test-helpers.js';
-import type { MessageService } from '../messages/message.service.js';
+import type { MessageService } from './message.service.js';
 import { ChatHub } from './chat-hub.js';
 import { ChatSocket } from './chat.socket.js';
 import {
@@ -299,7 +299,7 @@ for (const engine of chatTestEngines) {
       assert.equal((await s.closed).code, 4410);
       await new Promise((r) => setTimeout(r, 100));
       assert.equal(await t.app.storage.messages.count({ chatId: u.chatId }), 0, 'no reply stored after the delete');
-      assert.equal(t.app.chat.messages.runningCount, 0);
+      assert.equal(t.app.services.messages.runningCount, 0);
     });
 
     it('hot swap: switching model mid-stream does not interrupt the reply in flight; both complete', async () => {

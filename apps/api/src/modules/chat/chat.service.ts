@@ -4,23 +4,30 @@
  * principal is reported exactly like a chat that does not exist (404).
  */
 import { v7 as uuidv7 } from 'uuid';
-import type { Chat, ChatList, CreateChatInput, MessagesPage, MessagesQuery } from '@medichat/shared';
+import type { Chat, ChatList, CreateChatInput, MessagesPage, MessagesQuery, PrincipalRole } from '@medichat/shared';
 import type { ChatDoc } from '../../engines/storage/collections.js';
 import { isConflictError } from '../../engines/storage/errors.js';
 import { notFound } from '../../lib/errors.js';
-import type { MessageRepository } from '../messages/message.repository.js';
 import type { ChatHub } from './chat-hub.js';
+import type { MessageRepository } from './message.repository.js';
+import type { ReplyGenerator } from './reply-generator.js';
 import { presentChat, presentMessage } from './chat.presenter.js';
 import type { ChatRepository } from './chat.repository.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 
 export const chatNotFound = () => notFound('No such chat.');
 
-/** The owner of a chat: a user id, or `guest:<sessionId>` (the auth module's `Principal.id`). */
+/** The owner of a chat: a user id, or `guest:<sessionId>` (`Principal.id` in lib/principal.ts). */
 export interface ChatOwner {
   id: string;
   kind: 'user' | 'guest';
   sessionId: string;
+}
+
+/** Who is sending: the chat owner id plus what the model choice and the card need. */
+export interface Sender extends ChatOwner {
+  userId?: string;
+  role: PrincipalRole;
 }
 
 export class ChatService {
@@ -32,7 +39,7 @@ export class ChatService {
       /** When a guest's chats expire (their session's end); null = never. */
       guestExpiry: (owner: ChatOwner) => Promise<Date | null>;
       /** Stops the generations running in a chat (before it is deleted). */
-      stopChat: (chatId: string) => void;
+      replies: Pick<ReplyGenerator, 'stopChat'>;
       now: () => Date;
     },
   ) {}
@@ -117,12 +124,20 @@ export class ChatService {
   /** Delete a chat and its messages; generations in it are stopped first. */
   async delete(ownerId: string, chatId: string): Promise<void> {
     await this.getOwned(ownerId, chatId);
-    this.deps.stopChat(chatId);
+    this.deps.replies.stopChat(chatId);
     // The chat goes first: from then on it is a 404 everywhere, then its messages follow.
     await this.deps.chats.delete(chatId);
     await this.deps.messages.deleteByChat(chatId);
     this.deps.hub.publish(chatId, { type: 'chat.deleted', chatId });
     this.deps.hub.forgetChat(chatId);
+  }
+
+  /**
+   * A guest signed up or in: their chats become the account's and stop expiring. Returns how many
+   * moved (the account module calls this; it never writes chats itself).
+   */
+  moveGuestChatsToUser(guestOwnerId: string, userId: string): Promise<number> {
+    return this.deps.chats.moveOwner(guestOwnerId, userId);
   }
 
   /** After a message: bump `updatedAt` (list order), remember the model, title an untitled chat. */

@@ -21,15 +21,17 @@
 import type { WebSocket } from 'ws';
 import {
   ProblemType,
+  type ProblemTypeId,
   WsCloseCode,
   wsClientFrameSchema,
   type WsClientFrame,
   type WsServerEvent,
 } from '@medichat/shared';
+import { StorageUnavailableError } from '../../engines/storage/errors.js';
 import { AppError } from '../../lib/errors.js';
 import { presentMessage } from './chat.presenter.js';
 import type { ChatHub, HubSubscriber, TokenStream } from './chat-hub.js';
-import type { MessageService, Sender } from '../messages/message.service.js';
+import type { MessageService, Sender } from './message.service.js';
 
 export interface SocketLimits {
   /** Skip token frames while the socket's send buffer holds more than this (bytes). */
@@ -299,6 +301,14 @@ export class ChatSocket implements HubSubscriber {
   private fail(err: unknown, about: { clientId?: string; messageId?: string }): void {
     if (err instanceof AppError) {
       this.send({ type: 'error', error: { type: err.type, detail: err.message }, ...about });
+    } else if (err instanceof StorageUnavailableError) {
+      // Nothing was decided: the client keeps the frame and sends it again (same clientId) later.
+      this.deps.log?.warn({ err, chatId: this.chatId }, 'WebSocket frame failed: storage unavailable');
+      this.send({
+        type: 'error',
+        error: { type: ProblemType.serviceUnavailable, detail: 'The service is temporarily unavailable; try again.' },
+        ...about,
+      });
     } else {
       this.deps.log?.warn({ err, chatId: this.chatId }, 'WebSocket frame failed');
       this.send({
@@ -309,7 +319,7 @@ export class ChatSocket implements HubSubscriber {
     }
   }
 
-  private error(type: string, detail: string): void {
+  private error(type: ProblemTypeId, detail: string): void {
     this.send({ type: 'error', error: { type, detail } });
   }
 }

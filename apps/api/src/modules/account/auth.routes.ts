@@ -18,8 +18,8 @@ import {
 } from '@medichat/shared';
 import type { Config } from '../../config/config.js';
 import { presentUser } from '../users/user.presenter.js';
-import { bearerToken, clientInfo, currentUserId, requireUser } from './auth.plugin.js';
-import type { IssuedSession, SignInContext } from './auth.service.js';
+import { bearerToken, clientInfo, currentUserId, requireUser } from '../../plugins/app/auth.js';
+import type { IssuedSession, SignInContext } from './session.service.js';
 
 export const REFRESH_COOKIE = 'medichat_refresh';
 export const REFRESH_COOKIE_PATH = '/api/auth';
@@ -57,7 +57,7 @@ function sendSession(request: FastifyRequest, reply: FastifyReply, s: IssuedSess
 export const authRoutes: FastifyPluginAsyncZod<{ config: Config }> = async (app, { config }) => {
   if (!app.hasDecorator('parseCookie')) await app.register(cookie);
   const rateLimit = { max: config.auth.rateLimitMax, timeWindow: config.rateLimit.windowMs };
-  const auth = app.identity.auth;
+  const auth = app.services.sessions;
   const tags = ['auth'];
 
   app.post(

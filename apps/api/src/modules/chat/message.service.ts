@@ -14,24 +14,20 @@
  *   message equals its final `content`.
  */
 import { v7 as uuidv7 } from 'uuid';
-import { ProblemType, type Card, type PrincipalRole } from '@medichat/shared';
-import type { ChatDoc, MessageDoc, ModelDoc } from '../../engines/storage/collections.js';
+import { ProblemType } from '@medichat/shared';
+import type { ChatDoc, MessageDoc } from '../../engines/storage/collections.js';
 import { isConflictError } from '../../engines/storage/errors.js';
 import { AppError, conflict, notFound } from '../../lib/errors.js';
-import type { SensorReading } from '../assistant/assistant.prompt.js';
-import type { AssistantService } from '../assistant/assistant.service.js';
-import type { ChatHub } from '../chats/chat-hub.js';
-import { presentMessage } from '../chats/chat.presenter.js';
-import type { ChatOwner, ChatService } from '../chats/chat.service.js';
-import type { ModelService } from '../models/model.service.js';
+import type { ServiceLog } from '../../lib/logger.js';
 import type { Triage, TriageResult } from '../triage/triage.service.js';
+import type { ChatHub } from './chat-hub.js';
+import { presentMessage } from './chat.presenter.js';
+import type { ChatService, Sender } from './chat.service.js';
 import type { MessageRepository } from './message.repository.js';
+import type { ReplyGenerator } from './reply-generator.js';
+import type { ReplyStreamer } from './reply-stream.js';
 
-/** Who is sending: the chat owner id plus what the model choice and the card need. */
-export interface Sender extends ChatOwner {
-  userId?: string;
-  role: PrincipalRole;
-}
+export type { Sender } from './chat.service.js';
 
 export interface Submission {
   user: MessageDoc;
@@ -43,41 +39,25 @@ export interface Submission {
   done: Promise<MessageDoc>;
 }
 
-interface Running {
-  chatId: string;
-  ownerId: string;
-  abort: AbortController;
-  done: Promise<MessageDoc>;
-}
-
-export interface MessageLog {
-  warn(obj: object, msg: string): void;
-  error(obj: object, msg: string): void;
-}
-
 const messageNotFound = () => notFound('No such message.');
 
 export class MessageService {
   private readonly inflight = new Map<string, Promise<Submission>>();
-  private readonly running = new Map<string, Running>();
-  private closing = false;
 
   constructor(
     private readonly deps: {
       messages: MessageRepository;
       chats: Pick<ChatService, 'getOwned' | 'touch'>;
-      hub: ChatHub;
-      triage: Triage;
-      assistant: Pick<AssistantService, 'reply'>;
-      models: Pick<ModelService, 'resolveFor'>;
-      /** The card when its owner consented to sharing it with the assistant, else null. */
-      cardFor: (userId: string) => Promise<Card | null>;
-      readingsFor?: (userId: string) => Promise<SensorReading[]>;
+      hub: Pick<ChatHub, 'publish'>;
+      triage: Pick<Triage, 'assess'>;
+      /** The registry of running replies: start, stop, look up. */
+      replies: Pick<ReplyGenerator, 'start' | 'stop' | 'done' | 'isRunning' | 'countFor' | 'close' | 'runningCount'>;
+      /** Writes a reply (triage block, model tokens) into a run. */
+      streamer: Pick<ReplyStreamer, 'produce'>;
       /** Generations one principal may run at once (a 429 beyond). */
       maxConcurrentPerOwner: number;
-      historyMessages?: number;
       now: () => Date;
-      log?: MessageLog;
+      log?: Pick<ServiceLog, 'warn'>;
     },
   ) {}
 
@@ -110,7 +90,7 @@ export class MessageService {
       if (!reply) return this.answer(sender, chat, msg, false);
       msg = reply;
     }
-    if (this.running.has(msg.id)) throw conflict('This reply is still being generated.');
+    if (this.deps.replies.isRunning(msg.id)) throw conflict('This reply is still being generated.');
     if (msg.status !== 'failed' && msg.status !== 'stopped')
       throw conflict('Only a failed or stopped reply can be retried.');
     const user = msg.replyTo ? await this.deps.messages.get(msg.replyTo) : null;
@@ -129,20 +109,12 @@ export class MessageService {
 
   /** Stop a running generation; what it generated is kept (`stopped`). Idempotent. */
   async stop(sender: Sender, messageId: string): Promise<MessageDoc> {
-    const run = this.running.get(messageId);
-    if (run && run.ownerId === sender.id) {
-      run.abort.abort();
-      return run.done;
-    }
+    const stopped = this.deps.replies.stop(messageId, sender.id);
+    if (stopped) return stopped;
     const msg = await this.deps.messages.get(messageId);
     if (!msg) throw messageNotFound();
     await this.ownedChatOf(sender, msg);
     return msg;
-  }
-
-  /** Stop every generation in a chat (it is being deleted). */
-  stopChat(chatId: string): void {
-    for (const run of this.running.values()) if (run.chatId === chatId) run.abort.abort();
   }
 
   /** The message if `sender` owns its chat (404 otherwise), and the run when it is generating. */
@@ -150,19 +122,16 @@ export class MessageService {
     const msg = await this.deps.messages.get(messageId);
     if (!msg) throw messageNotFound();
     await this.ownedChatOf(sender, msg);
-    return { message: msg, running: this.running.has(msg.id) };
+    return { message: msg, running: this.deps.replies.isRunning(msg.id) };
   }
 
   /** Shutdown: stop generations; they are stored `failed` (interrupted) and can be retried. */
-  async close(): Promise<void> {
-    this.closing = true;
-    const runs = [...this.running.values()];
-    for (const r of runs) r.abort.abort();
-    await Promise.allSettled(runs.map((r) => r.done));
+  close(): Promise<void> {
+    return this.deps.replies.close();
   }
 
   get runningCount(): number {
-    return this.running.size;
+    return this.deps.replies.runningCount;
   }
 
   // ------------------------------------------------------------------------------------ steps
@@ -176,9 +145,7 @@ export class MessageService {
   }
 
   private checkConcurrency(sender: Sender): void {
-    let n = 0;
-    for (const r of this.running.values()) if (r.ownerId === sender.id) n++;
-    if (n >= this.deps.maxConcurrentPerOwner) {
+    if (this.deps.replies.countFor(sender.id) >= this.deps.maxConcurrentPerOwner) {
       throw new AppError(
         ProblemType.rateLimited,
         429,
@@ -233,8 +200,8 @@ export class MessageService {
     if (user.role !== 'user' || user.content !== content) throw clientIdReused();
     const reply = await this.deps.messages.findReply(chat.id, user.id);
     if (!reply) return this.answer(sender, chat, user, true);
-    const run = this.running.get(reply.id);
-    return { user, assistant: reply, duplicate: true, done: run ? run.done : Promise.resolve(reply) };
+    const done = this.deps.replies.done(reply.id) ?? Promise.resolve(reply);
+    return { user, assistant: reply, duplicate: true, done };
   }
 
   /** Create the reply placeholder and start generating it. */
@@ -268,10 +235,7 @@ export class MessageService {
     return { user, assistant, duplicate, done };
   }
 
-  /**
-   * Run one generation of `assistant` in the background; the promise settles with the stored
-   * final message and never rejects.
-   */
+  /** Start generating `assistant` (the reply-generator owns the run; the streamer writes it). */
   private generate(
     sender: Sender,
     chat: ChatDoc,
@@ -280,140 +244,15 @@ export class MessageService {
     triage: TriageResult,
     t0: number,
   ): Promise<MessageDoc> {
-    const abort = new AbortController();
-    const stream = this.deps.hub.startStream(chat.id, assistant.id);
-    let resolveDone!: (m: MessageDoc) => void;
-    const done = new Promise<MessageDoc>((r) => (resolveDone = r));
-    this.running.set(assistant.id, { chatId: chat.id, ownerId: sender.id, abort, done });
-    this.deps.hub.publish(chat.id, { type: 'message.created', message: presentMessage(assistant) });
-
-    const finish = async (
-      status: 'complete' | 'stopped' | 'failed',
-      extra: { model?: ModelDoc | null; error?: string | null; timings?: MessageDoc['timings'] } = {},
-    ) => {
-      const now = this.deps.now();
-      const set: Partial<MessageDoc> = {
-        content: stream.chunks.join(''),
-        status,
-        model: extra.model?.name ?? null,
-        timings: extra.timings ?? null,
-        error: extra.error ?? null,
-        updatedAt: now,
-      };
-      let final: MessageDoc = { ...assistant, ...set };
-      try {
-        final = (await this.deps.messages.update(assistant.id, { set })) ?? final;
-      } catch (err) {
-        this.deps.log?.error({ err, messageId: assistant.id }, 'storing the reply failed');
-      }
-      const message = presentMessage(final);
-      this.deps.hub.end(
-        stream,
-        status === 'failed' ? { type: 'message.failed', message } : { type: 'message.completed', message },
-      );
-      if (extra.model && status !== 'failed') {
-        await this.deps.chats.touch(chat, { modelId: extra.model.id }).catch(() => undefined);
-      }
-      this.running.delete(assistant.id);
-      resolveDone(final);
-    };
-
-    void (async () => {
-      let model: ModelDoc | null = null;
-      try {
-        if (triage.answer) this.deps.hub.append(stream, triage.answer);
-        // Emergency: the deterministic answer is the whole reply, at once; no model can dilute it.
-        if (triage.level === 'emergency') return await finish('complete', { timings: this.timings(t0, 0, null, 0) });
-        model = await this.deps.models.resolveFor(sender);
-        if (!model) return await finish('failed', { error: ProblemType.modelUnavailable });
-        const [history, card, readings] = await Promise.all([
-          this.deps.messages.history(
-            chat.id,
-            { createdAt: user.createdAt, id: user.id },
-            this.deps.historyMessages ?? 40,
-          ),
-          sender.kind === 'user' && sender.userId ? this.deps.cardFor(sender.userId).catch(() => null) : null,
-          sender.kind === 'user' && sender.userId && this.deps.readingsFor
-            ? this.deps.readingsFor(sender.userId).catch(() => [])
-            : [],
-        ]);
-        const m = model;
-        let separator = triage.answer ? '\n\n' : '';
-        // Load progress: every phase change, and steps of at least 5 %.
-        let lastProgress: { phase: string; progress: number } | null = null;
-        const result = await this.deps.assistant.reply({
-          model: m,
-          history: history.filter((h) => h.id !== assistant.id),
-          message: user,
-          card,
-          readings,
-          urgent: triage.level === 'urgent',
-          signal: abort.signal,
-          onStart: () => {
-            void this.deps.messages
-              .update(assistant.id, { set: { status: 'streaming' } }, { status: 'pending' })
-              .catch(() => undefined);
-          },
-          onProgress: (p) => {
-            if (
-              lastProgress &&
-              lastProgress.phase === p.phase &&
-              p.progress - lastProgress.progress < 0.05 &&
-              p.progress < 1
-            )
-              return;
-            lastProgress = p;
-            this.deps.hub.publish(chat.id, {
-              type: 'model.progress',
-              messageId: assistant.id,
-              model: m.name,
-              phase: p.phase,
-              progress: Math.round(p.progress * 1000) / 1000,
-            });
-          },
-          onToken: (text) => {
-            this.deps.hub.append(stream, separator + text);
-            separator = '';
-          },
-        });
-        const timings = this.timings(
-          t0,
-          result.queueMs,
-          result.timeToFirstTokenMs ?? null,
-          result.completionTokens ?? 0,
-        );
-        if (this.closing && result.finishReason === 'aborted') {
-          return await finish('failed', { model, timings, error: ProblemType.generationInterrupted });
-        }
-        await finish(result.finishReason === 'aborted' ? 'stopped' : 'complete', { model, timings });
-      } catch (err) {
-        if (abort.signal.aborted) {
-          await finish(this.closing ? 'failed' : 'stopped', {
-            model,
-            ...(this.closing ? { error: ProblemType.generationInterrupted } : {}),
-          });
-        } else {
-          this.deps.log?.warn({ err, messageId: assistant.id, model: model?.name }, 'generation failed');
-          await finish('failed', { model, error: ProblemType.generationFailed });
-        }
-      }
-    })().catch((err: unknown) => {
-      // finish() itself failed: never leave a waiter hanging.
-      this.deps.log?.error({ err, messageId: assistant.id }, 'generation bookkeeping failed');
-      this.running.delete(assistant.id);
-      resolveDone({ ...assistant, status: 'failed', error: ProblemType.generationFailed });
+    return this.deps.replies.start({
+      chatId: chat.id,
+      ownerId: sender.id,
+      message: assistant,
+      produce: (run) => this.deps.streamer.produce({ sender, chat, user, assistant, triage, t0 }, run),
+      afterStored: async (_final, { status, model }) => {
+        if (model && status !== 'failed') await this.deps.chats.touch(chat, { modelId: model.id });
+      },
     });
-    return done;
-  }
-
-  private timings(t0: number, queueMs: number, ttftMs: number | null, tokens: number): MessageDoc['timings'] {
-    const t: Record<string, number> = {
-      queueMs: Math.round(queueMs),
-      totalMs: Math.round(performance.now() - t0),
-      tokens,
-    };
-    if (ttftMs !== null) t.ttftMs = Math.round(ttftMs);
-    return t;
   }
 }
 

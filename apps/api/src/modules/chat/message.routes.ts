@@ -19,8 +19,8 @@ import {
   sentMessageSchema,
   type SentMessage,
 } from '@medichat/shared';
-import { getPrincipal, requireUserOrGuest } from '../auth/auth.plugin.js';
-import { presentMessage } from '../chats/chat.presenter.js';
+import { getPrincipal, requireUserOrGuest } from '../../plugins/app/auth.js';
+import { presentMessage } from './chat.presenter.js';
 import { modelUnavailable } from '../models/model.service.js';
 import type { Sender, Submission } from './message.service.js';
 
@@ -45,6 +45,7 @@ async function settle(s: Submission): Promise<SentMessage> {
 }
 
 export const messageRoutes: FastifyPluginAsyncZod = async (app) => {
+  const { messages } = app.services;
   app.post(
     '/api/messages',
     {
@@ -56,7 +57,7 @@ export const messageRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: sentMessageSchema, ...errors },
       },
     },
-    async (request) => settle(await app.chat.messages.submit(senderOf(request), request.body)),
+    async (request) => settle(await messages.submit(senderOf(request), request.body)),
   );
 
   app.post(
@@ -70,7 +71,7 @@ export const messageRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: sentMessageSchema, ...errors },
       },
     },
-    async (request) => settle(await app.chat.messages.retry(senderOf(request), request.params.id)),
+    async (request) => settle(await messages.retry(senderOf(request), request.params.id)),
   );
 
   app.post(
@@ -84,6 +85,6 @@ export const messageRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: messageSchema, ...errors },
       },
     },
-    async (request) => presentMessage(await app.chat.messages.stop(senderOf(request), request.params.id)),
+    async (request) => presentMessage(await messages.stop(senderOf(request), request.params.id)),
   );
 };

@@ -1,17 +1,19 @@
 /**
  * Creating an account: the user and their medical card, together. There is no user without a
  * card: if the card cannot be written, the user just inserted is deleted again (compensation)
- * before the error goes on. Used by sign-up, the first admin from config and `medichat admin create`.
+ * before the error goes on. Used by sign-up, the first admin from config (`ensureBootstrapAdmin`)
+ * and `medichat admin create`.
  */
 import { v7 as uuidv7 } from 'uuid';
 import { DEFAULT_EMERGENCY_FIELDS, ProblemType, type Role } from '@medichat/shared';
 import { ConflictError } from '../../engines/storage/errors.js';
 import type { UserDoc } from '../../engines/storage/collections.js';
 import { AppError, conflict } from '../../lib/errors.js';
-import { passwordProblems } from '../auth/password-policy.js';
-import type { PasswordHasher } from '../auth/password-hasher.js';
+import type { ServiceLog } from '../../lib/logger.js';
 import { emptyCard, type CardRepository, type StoredCard } from '../cards/card.repository.js';
-import type { UserRepository } from './user.repository.js';
+import type { UserRepository } from '../users/user.repository.js';
+import type { PasswordHasher } from './password-hasher.js';
+import { passwordProblems } from './password-policy.js';
 
 export const weakPassword = (problems: string[], path = 'body.password') =>
   new AppError(ProblemType.weakPassword, 400, `The password ${problems.join('; ')}.`, {
@@ -76,4 +78,33 @@ export class AccountService {
       throw err;
     }
   }
+}
+
+/**
+ * The first admin from config (ADMIN_EMAIL + ADMIN_PASSWORD), created once: when an account with
+ * that email exists nothing changes (its password is never reset from config).
+ */
+export async function ensureBootstrapAdmin(
+  deps: { users: Pick<UserRepository, 'findByEmail'>; accounts: Pick<AccountService, 'createAccount'> },
+  admin: { email: string; password: string } | undefined,
+  log?: Pick<ServiceLog, 'info'>,
+): Promise<'created' | 'exists' | 'skipped'> {
+  if (!admin) return 'skipped';
+  if (await deps.users.findByEmail(admin.email)) return 'exists';
+  try {
+    await deps.accounts.createAccount({
+      email: admin.email,
+      password: admin.password,
+      displayName: 'Administrator',
+      role: 'admin',
+    });
+  } catch (err) {
+    if ((err as { type?: string }).type === ProblemType.weakPassword) {
+      throw new Error(`ADMIN_PASSWORD: ${(err as Error).message}`, { cause: err });
+    }
+    if ((err as { type?: string }).type === ProblemType.conflict) return 'exists'; // another instance won the race
+    throw err;
+  }
+  log?.info({ email: admin.email }, 'created the first admin from ADMIN_EMAIL');
+  return 'created';
 }

@@ -48,6 +48,11 @@ export class ChatRepository {
     return this.chats.update(id, { set }, where);
   }
 
+  /** Moves every chat of `fromOwner` to `toOwner`, without expiry (a guest's chats claimed by an account). */
+  moveOwner(fromOwner: string, toOwner: string): Promise<number> {
+    return this.chats.updateMany({ userId: fromOwner }, { set: { userId: toOwner }, unset: ['expiresAt'] });
+  }
+
   delete(id: string): Promise<boolean> {
     return this.chats.delete(id);
   }

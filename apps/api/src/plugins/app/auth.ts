@@ -1,6 +1,7 @@
 /**
- * Authentication for every feature. Decorates the app with `identity` (the identity services) and
- * each request with `principal` (null until a guard below has run), and exports the guards:
+ * Authentication for every feature. Decorates the app with `authenticator` (the account module's
+ * session service, given by the composition root) and each request with `principal` (null until a
+ * guard below has run), and exports the guards:
  *
  *   preHandler: requireUser              a signed-in user (401 otherwise, guests included)
  *   preHandler: requireRole('admin')     a user whose *current* role (read from storage) is listed (403)
@@ -21,16 +22,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { GUEST_TOKEN_HEADER, type Role } from '@medichat/shared';
-import type { Config } from '../../config/config.js';
 import { forbidden, unauthorized } from '../../lib/errors.js';
-import type { Principal } from './auth.service.js';
-import { createIdentity, ensureBootstrapAdmin, type Identity } from './identity.js';
+import type { Authenticator, ClientInfo, Principal } from '../../lib/principal.js';
 
-export type { Principal } from './auth.service.js';
+export type { Principal } from '../../lib/principal.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    identity: Identity;
+    /** Turns access tokens into principals (the session service). */
+    authenticator: Authenticator;
   }
   interface FastifyRequest {
     /** Who is calling; set by the guards of this module (null on routes without one). */
@@ -59,14 +59,14 @@ export function bearerToken(request: FastifyRequest): string | null {
 }
 
 export function verifyAccessToken(app: FastifyInstance, token: string): Promise<Principal> {
-  return app.identity.auth.authenticate(token);
+  return app.authenticator.authenticate(token);
 }
 
 async function resolve(request: FastifyRequest): Promise<Principal | null> {
   if (request.principal) return request.principal;
   const token = bearerToken(request);
   if (!token) return null;
-  request.principal = await request.server.identity.auth.authenticate(token);
+  request.principal = await request.server.authenticator.authenticate(token);
   return request.principal;
 }
 
@@ -79,7 +79,7 @@ export async function requireUser(request: FastifyRequest): Promise<void> {
 export function requireRole(...roles: Role[]) {
   return async function requireRoleHandler(request: FastifyRequest): Promise<void> {
     await requireUser(request);
-    const role = await request.server.identity.auth.currentRole(request.principal!.userId!);
+    const role = await request.server.authenticator.currentRole(request.principal!.userId!);
     if (!role) throw unauthorized();
     if (!roles.includes(role)) throw forbidden();
     request.principal = { ...request.principal!, role };
@@ -92,7 +92,7 @@ export async function requireUserOrGuest(request: FastifyRequest): Promise<void>
 
 export async function ensurePrincipal(request: FastifyRequest, reply: FastifyReply): Promise<void> {
   if (await resolve(request)) return;
-  const guest = await request.server.identity.auth.createGuest(clientInfo(request));
+  const guest = await request.server.authenticator.createGuest(clientInfo(request));
   request.principal = guest.principal;
   request.guestToken = guest.token;
   reply.header(GUEST_TOKEN_HEADER, guest.token);
@@ -111,18 +111,16 @@ export function currentUserId(request: FastifyRequest): string {
   return p.userId;
 }
 
-export function clientInfo(request: FastifyRequest): { ip: string; userAgent: string | null } {
+export function clientInfo(request: FastifyRequest): ClientInfo & { ip: string; userAgent: string | null } {
   const ua = request.headers['user-agent'];
   return { ip: request.ip, userAgent: typeof ua === 'string' ? ua.slice(0, 256) : null };
 }
 
 export default fp(
-  async function auth(app: FastifyInstance, opts: { config: Config }) {
-    const identity = createIdentity({ storage: app.storage, config: opts.config, log: app.log });
-    app.decorate('identity', identity);
+  async function auth(app: FastifyInstance, opts: { authenticator: Authenticator }) {
+    app.decorate('authenticator', opts.authenticator);
     app.decorateRequest('principal', null);
     app.decorateRequest('guestToken', null);
-    await ensureBootstrapAdmin(identity, opts.config.auth.admin, app.log);
   },
-  { name: 'auth', dependencies: ['storage'] },
+  { name: 'auth' },
 );

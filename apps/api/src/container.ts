@@ -1,0 +1,264 @@
+/**
+ * The composition root: the one place that constructs repositories and services. It builds every
+ * repository from storage first, then every service from exactly what it uses, in an order with no
+ * cycle (the registry of running replies before both chat services; the chat service before the
+ * session service, which moves a guest's chats through it). Routes receive the result through
+ * `app.services` (decorated in app.ts) and never build a service themselves; the CLI builds
+ * only the part it needs (`buildAccounts`).
+ *
+ * Boot work that needs storage (replies a crash left unfinished, the default model, the first
+ * admin) runs here too, once, after everything is built.
+ */
+import type { Config } from './config/config.js';
+import type { BlobStore } from './engines/blob/port.js';
+import { HfInferenceEngine } from './engines/inference/hf-inference.engine.js';
+import { LlamaCppEngine } from './engines/inference/llama-cpp.engine.js';
+import { ModelManager } from './engines/inference/model-manager.js';
+import { OpenAIEngine } from './engines/inference/openai.engine.js';
+import type { InferenceEngine, ModelDescriptor } from './engines/inference/port.js';
+import { TransformersEngine } from './engines/inference/transformers.engine.js';
+import type { Storage } from './engines/storage/index.js';
+import { FieldCipher } from './lib/crypto.js';
+import type { ServiceLog } from './lib/logger.js';
+import { AccountService, ensureBootstrapAdmin } from './modules/account/account.service.js';
+import { CredentialService } from './modules/account/credential.service.js';
+import { PasswordHasher } from './modules/account/password-hasher.js';
+import { PinGuard } from './modules/account/pin-guard.js';
+import { SessionRepository } from './modules/account/session.repository.js';
+import { SessionService } from './modules/account/session.service.js';
+import { TokenService } from './modules/account/token.service.js';
+import { RoleService } from './modules/admin/role.service.js';
+import { AssistantService } from './modules/assistant/assistant.service.js';
+import { AuditRepository } from './modules/audit/audit.repository.js';
+import { CardRepository } from './modules/cards/card.repository.js';
+import { CardService } from './modules/cards/card.service.js';
+import { ChatHub } from './modules/chat/chat-hub.js';
+import { ChatRepository } from './modules/chat/chat.repository.js';
+import { ChatService } from './modules/chat/chat.service.js';
+import { MessageRepository } from './modules/chat/message.repository.js';
+import { MessageService } from './modules/chat/message.service.js';
+import { ReplyGenerator } from './modules/chat/reply-generator.js';
+import { ReplyStreamer } from './modules/chat/reply-stream.js';
+import { ModelRepository } from './modules/models/model.repository.js';
+import { ModelService } from './modules/models/model.service.js';
+import { createTriage } from './modules/triage/triage.service.js';
+import { AvatarService } from './modules/users/avatar.service.js';
+import { ProfileService } from './modules/users/profile.service.js';
+import { UserRepository } from './modules/users/user.repository.js';
+
+/** Replies one principal may have generating at once. */
+const MAX_CONCURRENT_PER_OWNER = 4;
+
+export interface ServicesInput {
+  config: Config;
+  storage: Storage;
+  blobs: BlobStore;
+  log: ServiceLog;
+  now?: () => Date;
+}
+
+export interface Services {
+  // account
+  tokens: TokenService;
+  passwords: PasswordHasher;
+  sessions: SessionService;
+  credentials: CredentialService;
+  accounts: AccountService;
+  // admin
+  roles: RoleService;
+  // users, cards, audit
+  users: UserRepository;
+  profiles: ProfileService;
+  avatars: AvatarService;
+  cards: CardService;
+  audit: AuditRepository;
+  // models
+  models: ModelService;
+  modelManager: ModelManager;
+  // chat
+  chats: ChatService;
+  messages: MessageService;
+  hub: ChatHub;
+  replies: ReplyGenerator;
+  /** Server closing: stop running replies (stored `failed`, interrupted, retryable). */
+  stop(): Promise<void>;
+  /** After the server closed: unload models, close engines, drop the hub. */
+  close(): Promise<void>;
+}
+
+export type AccountStorage = Pick<Storage, 'users' | 'medicalCards'>;
+
+/** Account creation on its own (the first admin, `medichat admin create`). */
+export function buildAccounts(input: {
+  storage: AccountStorage;
+  config: Pick<Config, 'auth' | 'secrets'>;
+  now?: () => Date;
+  log?: Pick<ServiceLog, 'error'>;
+}): { users: UserRepository; cardRepository: CardRepository; passwords: PasswordHasher; accounts: AccountService } {
+  const { storage, config, log } = input;
+  const users = new UserRepository(storage.users);
+  const cardRepository = new CardRepository(storage.medicalCards, new FieldCipher(config.secrets.encryptionKeys));
+  const passwords = new PasswordHasher(config.auth.argon2);
+  const accounts = new AccountService({
+    users,
+    cards: cardRepository,
+    passwords,
+    now: input.now ?? (() => new Date()),
+    onCompensationFailure: (err, userId) =>
+      log?.error({ err, userId }, 'account creation: the card failed and the user could not be removed again'),
+  });
+  return { users, cardRepository, passwords, accounts };
+}
+
+function buildInference(config: Config, log: ServiceLog) {
+  const llama = config.inference.llama;
+  const engines: Partial<Record<ModelDescriptor['engine'], InferenceEngine>> = {
+    'llama-cpp': new LlamaCppEngine({
+      gpu: llama.gpu,
+      threads: llama.threads,
+      contextSize: llama.contextSize,
+      parallel: llama.parallel,
+      logger: (level, message) => {
+        if (level === 'error' || level === 'warn') log[level]({ engine: 'llama-cpp' }, message);
+      },
+    }),
+    transformers: new TransformersEngine({ localModelPath: config.modelsDir, threads: llama.threads }),
+    // Remote engines: each registered model carries its server URL; keys come from config only.
+    openai: new OpenAIEngine({ apiKey: config.inference.openaiApiKey }),
+    'hf-inference': new HfInferenceEngine({ token: config.inference.hfToken, env: {} }),
+  };
+  const manager = new ModelManager({
+    engines,
+    memoryBudgetBytes: config.inference.memoryBudgetBytes,
+    onEvent: (e) => {
+      if (e.type === 'load-failed') log.warn({ model: e.id, err: e.error }, 'model load failed');
+      else if (e.type === 'loaded')
+        log.info({ model: e.id, memoryBytes: e.memoryBytes, ms: Math.round(e.ms) }, 'model loaded');
+      else if (e.type === 'disposed') log.info({ model: e.id }, 'model unloaded');
+      else if (e.type === 'over-budget') log.warn(e, 'models over the memory budget while generations run');
+    },
+  });
+  return { engines, manager };
+}
+
+export async function buildServices(input: ServicesInput): Promise<Services> {
+  const { config, storage, blobs, log } = input;
+  const now = input.now ?? (() => new Date());
+
+  // Repositories.
+  const { users, cardRepository, passwords, accounts } = buildAccounts({ storage, config, now, log });
+  const sessionRepository = new SessionRepository(storage.sessions);
+  const audit = new AuditRepository(storage.auditLog, now);
+  const modelRepository = new ModelRepository(storage.models);
+  const chatRepository = new ChatRepository(storage.chats);
+  const messageRepository = new MessageRepository(storage.messages);
+
+  // Engines the services run on.
+  const { engines, manager } = buildInference(config, log);
+  const hub = new ChatHub();
+  const triage = createTriage({ emergencyNumber: config.emergencyNumber, crisisLine: config.chat.crisisLine });
+
+  // Services, each given only what it uses.
+  const tokens = new TokenService(config.secrets.jwtSecret, config.auth.accessTokenTtlSeconds);
+  const cards = new CardService({ cards: cardRepository, audit, tokens, emergencyNumber: config.emergencyNumber, now });
+  const profiles = new ProfileService({ users, cards, now });
+  const avatars = new AvatarService({ users, blobs, audit, now });
+  const roles = new RoleService({ users, audit, now });
+  const credentials = new CredentialService({ users, sessions: sessionRepository, passwords, audit, now });
+  const models = new ModelService({
+    models: modelRepository,
+    users,
+    defaultModelName: config.inference.defaultModel,
+    modelsDir: config.modelsDir,
+    now,
+    log,
+  });
+  const replies = new ReplyGenerator({ messages: messageRepository, hub, now, log });
+  const chats = new ChatService({
+    chats: chatRepository,
+    messages: messageRepository,
+    hub,
+    guestExpiry: async (owner) => (await sessionRepository.findLiveGuest(owner.sessionId))?.expiresAt ?? null,
+    replies,
+    now,
+  });
+  const streamer = new ReplyStreamer({
+    messages: messageRepository,
+    assistant: new AssistantService({
+      manager,
+      maxReplyTokens: config.chat.maxReplyTokens,
+      softLimitWords: config.chat.softLimitWords,
+      maxRepeats: config.chat.maxRepeats,
+      contextTokens: config.inference.llama.contextSize,
+      now,
+    }),
+    models,
+    cardFor: (userId) => cards.forAssistant(userId),
+  });
+  const messages = new MessageService({
+    messages: messageRepository,
+    chats,
+    hub,
+    triage,
+    replies,
+    streamer,
+    maxConcurrentPerOwner: MAX_CONCURRENT_PER_OWNER,
+    now,
+    log,
+  });
+  const sessions = new SessionService({
+    users,
+    sessions: sessionRepository,
+    accounts,
+    cards,
+    pins: new PinGuard({ users, passwords, audit, now }),
+    passwords,
+    tokens,
+    audit,
+    guestChats: { moveToUser: (guestOwnerId, userId) => chats.moveGuestChatsToUser(guestOwnerId, userId) },
+    refreshTtlDays: config.auth.refreshTokenTtlDays,
+    guestTtlHours: config.auth.guestSessionTtlHours,
+    now,
+    log,
+  });
+
+  const close = async () => {
+    hub.close();
+    await manager.close();
+    await Promise.all(Object.values(engines).map((e) => e.close()));
+  };
+
+  // Boot work; a failure (e.g. a weak ADMIN_PASSWORD) leaves no engine open behind it.
+  try {
+    triage.assess('Warm-up: I have had chest pain since this morning and cannot breathe.'); // compiles the regexes
+    const interrupted = await messageRepository.markInterrupted(now());
+    if (interrupted > 0) log.warn({ count: interrupted }, 'replies left unfinished by the last run are marked failed');
+    await models.ensureDefault(storage.models);
+    await ensureBootstrapAdmin({ users, accounts }, config.auth.admin, log);
+  } catch (err) {
+    await close().catch(() => undefined);
+    throw err;
+  }
+
+  return {
+    tokens,
+    passwords,
+    sessions,
+    credentials,
+    accounts,
+    roles,
+    users,
+    profiles,
+    avatars,
+    cards,
+    audit,
+    models,
+    modelManager: manager,
+    chats,
+    messages,
+    hub,
+    replies,
+    stop: () => replies.close(),
+    close,
+  };
+}
