@@ -12,6 +12,7 @@ import type { InferenceEngine, ModelDescriptor } from '../../engines/inference/p
 import { TransformersEngine } from '../../engines/inference/transformers.engine.js';
 import { OpenAIEngine } from '../../engines/inference/openai.engine.js';
 import { HfInferenceEngine } from '../../engines/inference/hf-inference.engine.js';
+import { FsModelStore } from '../../engines/model-store/index.js';
 import { ModelRepository } from './model.repository.js';
 import { ModelService } from './model.service.js';
 
@@ -59,11 +60,16 @@ export default fp(
       models: new ModelRepository(app.storage.models),
       users: app.identity.users,
       defaultModelName: config.inference.defaultModel,
-      modelsDir: config.modelsDir,
+      store: new FsModelStore({
+        modelsDir: config.modelsDir,
+        hfEndpoint: config.modelStore.hfEndpoint,
+        hfToken: config.modelStore.hfToken,
+        env: config.modelStore.pipEnv,
+      }),
       now: () => new Date(),
       log: app.log,
     });
-    await models.ensureDefault(app.storage.models);
+    await models.ensureDefault();
     app.decorate('inference', { manager, models });
     app.addHook('onClose', async () => {
       await manager.close();
