@@ -6,10 +6,11 @@ import multipart from '@fastify/multipart';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
-  cardSchema,
+  avatarResponseSchema,
   changePasswordResultSchema,
   changePasswordSchema,
   profilePatchSchema,
+  profileSchema,
   removePinSchema,
   roleChangeSchema,
   setPinSchema,
@@ -22,7 +23,6 @@ import { AVATAR_KEY, AvatarService } from './avatar.service.js';
 import { ProfileService } from './profile.service.js';
 import { avatarPath, presentUser } from './user.presenter.js';
 
-const profileSchema = z.object({ user: userSchema, card: cardSchema });
 const userIdParam = z
   .string()
   .min(1)
@@ -131,7 +131,7 @@ export const userRoutes: FastifyPluginAsyncZod<{ config: Config }> = async (app,
       schema: {
         tags,
         summary: 'Upload a profile picture (PNG, JPEG or WebP; multipart field `file` or a raw image body)',
-        response: { 200: z.object({ avatarUrl: z.string() }) },
+        response: { 200: avatarResponseSchema },
       },
     },
     async (request) => {
