@@ -37,7 +37,8 @@ import { messages, type MessageDoc } from '../apps/api/src/engines/storage/colle
 import { buildPrompt } from '../apps/api/src/modules/assistant/assistant.prompt.js';
 import { encodeCursor } from '../apps/api/src/modules/chat/cursor.js';
 import { MessageRepository } from '../apps/api/src/modules/chat/message.repository.js';
-import { DEFAULT_MODEL_SOURCE, pullModel } from '../apps/api/src/modules/models/model-pull.js';
+import { pullModel } from '../apps/api/src/engines/model-store/index.js';
+import { DEFAULT_MODEL_SOURCE } from '../apps/api/src/modules/models/model.service.js';
 import { createTestApp, type TestApp } from '../apps/api/src/testing/test-app.js';
 import { compare } from './lib.js';
 
@@ -104,7 +105,7 @@ async function newGuestChat(t: TestApp, token?: string): Promise<{ token: string
 }
 
 async function streamingBench(): Promise<void> {
-  const pulled = await pullModel(DEFAULT_MODEL_SOURCE, { modelsDir: cacheDir('models') });
+  const pulled = await pullModel(DEFAULT_MODEL_SOURCE, { modelsDir: cacheDir('models'), env: process.env });
   console.log(
     `\n## chat streaming — ${pulled.name} (${(pulled.sizeBytes / 1e6).toFixed(1)} MB), ${THREADS} threads, ctx ${CONTEXT}, ≤ ${MAX_TOKENS} tokens greedy, ${ROUNDS} rounds`,
   );

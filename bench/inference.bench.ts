@@ -20,7 +20,8 @@ import { LlamaCppEngine } from '../apps/api/src/engines/inference/llama-cpp.engi
 import { ModelManager } from '../apps/api/src/engines/inference/model-manager.js';
 import type { ChatTurn, ModelDescriptor } from '../apps/api/src/engines/inference/port.js';
 import { cacheDir } from '../apps/api/src/engines/inference/tiny-model.test-helpers.js';
-import { DEFAULT_MODEL_SOURCE, pullModel } from '../apps/api/src/modules/models/model-pull.js';
+import { pullModel } from '../apps/api/src/engines/model-store/index.js';
+import { DEFAULT_MODEL_SOURCE } from '../apps/api/src/modules/models/model.service.js';
 
 /** One generation: stream `onToken` per text chunk, resolve when done. */
 export type GenerateFn = (
@@ -97,6 +98,7 @@ export async function runInferenceBench(options: InferenceBenchOptions = {}): Pr
 
   const pulled = await pullModel(DEFAULT_MODEL_SOURCE, {
     modelsDir: cacheDir('models'),
+    env: process.env,
     onProgress: (p) => {
       if (p.phase === 'done' && p.message) return;
       if (p.totalBytes && p.bytes === p.totalBytes) console.error(`  ${p.phase} ${(p.bytes / 1e6).toFixed(1)} MB`);

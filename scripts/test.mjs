@@ -6,18 +6,43 @@
  * started.
  *   npm test                 everything
  *   npm test -- storage e2e  only test files whose path contains one of the words
+ *   npm run test:unit        the unit tier only: no build, no services, no browser, no real models (seconds)
+ *   npm test -- --tier=integration|browser   one tier (words still filter within it)
+ * Tiers, by what a test file uses (read from its imports, so no renaming is needed):
+ *   browser      e2e/** (Chromium through playwright-core, a built web app)
+ *   integration  the app or a real database (testing/test-app, openStorage, *.db.test.ts), real
+ *                models (the tiny GGUF / ONNX fixtures, node-llama-cpp, transformers.js), pip or a
+ *                local hub (the model store), FerretDB/Redis
+ *   unit         everything else: pure functions and services with their collaborators in memory
  * Env: MEDICHAT_TEST_MONGODB_URI / MEDICHAT_TEST_REDIS_URL use servers you run (e.g. Atlas)
  *      instead of starting local ones; MEDICHAT_SKIP_BUILD=1 skips the build and lint step.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startFerretDB, startRedis } from './services.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const filters = process.argv.slice(2);
+const args = process.argv.slice(2);
+const tierArg = args.find((a) => a.startsWith('--tier='));
+const tier = tierArg?.slice('--tier='.length);
+const filters = args.filter((a) => !a.startsWith('--tier='));
+const TIERS = ['unit', 'integration', 'browser'];
+if (tier !== undefined && !TIERS.includes(tier)) {
+  console.error(`unknown tier ${JSON.stringify(tier)}: one of ${TIERS.join(', ')}`);
+  process.exit(64);
+}
+/** What makes a test file need more than the process it runs in. */
+const INTEGRATION =
+  /testing\/test-app|openStorage|storage\.contract|tiny-model\.test-helpers|onnx-model\.test-helper|model-store\.test-helpers|llama-cpp\.engine|transformers\.engine|node-llama-cpp|MEDICHAT_TEST_(MONGODB|REDIS)_URI?|child_process/;
+
+function tierOf(file) {
+  if (file.startsWith('e2e/')) return 'browser';
+  if (file.endsWith('.db.test.ts')) return 'integration';
+  return INTEGRATION.test(readFileSync(join(root, file), 'utf8')) ? 'integration' : 'unit';
+}
 
 function run(cmd, args, opts = {}) {
   const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', ...opts });
@@ -37,7 +62,7 @@ function findTests(dir, out = []) {
   return out;
 }
 
-if (process.env.MEDICHAT_SKIP_BUILD !== '1') {
+if (process.env.MEDICHAT_SKIP_BUILD !== '1' && tier !== 'unit') {
   console.log('▶ build (type-checks shared, api and web)');
   run('npm', ['run', 'build']);
   console.log('▶ type-check tests, benches and browser tests');
@@ -49,6 +74,7 @@ if (process.env.MEDICHAT_SKIP_BUILD !== '1') {
 const files = ['packages', 'apps', 'e2e']
   .flatMap((d) => findTests(join(root, d)))
   .filter((f) => filters.length === 0 || filters.some((w) => f.includes(w)))
+  .filter((f) => tier === undefined || tierOf(f) === tier)
   .sort();
 if (files.length === 0) {
   console.error('no test files matched');
@@ -62,7 +88,7 @@ const started = [];
 const env = { ...process.env, MEDICHAT_TEST_MARKER_DIR: markers, NODE_ENV: 'test' };
 let status = 1;
 try {
-  if (!env.MEDICHAT_TEST_MONGODB_URI) {
+  if (!env.MEDICHAT_TEST_MONGODB_URI && tier !== 'unit') {
     const ferret = await startFerretDB({ dataDir: join(scratch, 'ferretdb') });
     if (ferret) {
       started.push(ferret);
@@ -72,7 +98,7 @@ try {
       console.warn('! FerretDB not found: MongoDB engine tests will not run (bash scripts/install-ferretdb.sh)');
     }
   }
-  if (!env.MEDICHAT_TEST_REDIS_URL) {
+  if (!env.MEDICHAT_TEST_REDIS_URL && tier !== 'unit') {
     const redis = await startRedis({ dataDir: join(scratch, 'redis') });
     if (redis) {
       started.push(redis);
@@ -82,7 +108,7 @@ try {
       console.warn('! redis-server not found: Redis-backed tests will not run');
     }
   }
-  console.log(`▶ ${files.length} test files`);
+  console.log(`▶ ${files.length} test files${tier ? ` (${tier} tier)` : ''}`);
   const r = spawnSync(
     process.execPath,
     [

@@ -40,6 +40,7 @@ import { MessageService } from './modules/chat/message.service.js';
 import { ReplyGenerator } from './modules/chat/reply-generator.js';
 import { ReplyStreamer } from './modules/chat/reply-stream.js';
 import { ModelRepository } from './modules/models/model.repository.js';
+import { FsModelStore } from './engines/model-store/index.js';
 import { ModelService } from './modules/models/model.service.js';
 import { createTriage } from './modules/triage/triage.service.js';
 import { AvatarService } from './modules/users/avatar.service.js';
@@ -169,7 +170,12 @@ export async function buildServices(input: ServicesInput): Promise<Services> {
     models: modelRepository,
     users,
     defaultModelName: config.inference.defaultModel,
-    modelsDir: config.modelsDir,
+    store: new FsModelStore({
+      modelsDir: config.modelsDir,
+      hfEndpoint: config.modelStore.hfEndpoint,
+      hfToken: config.modelStore.hfToken,
+      env: config.modelStore.pipEnv,
+    }),
     now,
     log,
   });
@@ -233,7 +239,7 @@ export async function buildServices(input: ServicesInput): Promise<Services> {
     triage.assess('Warm-up: I have had chest pain since this morning and cannot breathe.'); // compiles the regexes
     const interrupted = await messageRepository.markInterrupted(now());
     if (interrupted > 0) log.warn({ count: interrupted }, 'replies left unfinished by the last run are marked failed');
-    await models.ensureDefault(storage.models);
+    await models.ensureDefault();
     await ensureBootstrapAdmin({ users, accounts }, config.auth.admin, log);
   } catch (err) {
     await close().catch(() => undefined);

@@ -9,7 +9,7 @@ import { ConfigError, loadConfig } from './config/config.js';
 async function main(): Promise<void> {
   let config;
   try {
-    config = loadConfig(process.env);
+    config = loadConfig();
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(`medichat: ${err.message}`);

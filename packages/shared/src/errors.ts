@@ -52,3 +52,41 @@ export interface Problem {
 }
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+/**
+ * The problem type an HTTP status means when nothing more specific is known: the API's error
+ * handler uses it for a framework error that carries only a status, the web client for an answer
+ * that is not problem+json (a proxy's 502, an HTML error page). One table, so both agree.
+ */
+export function problemTypeForStatus(status: number): ProblemTypeId {
+  switch (status) {
+    case 400:
+      return ProblemType.badRequest;
+    case 401:
+      return ProblemType.unauthorized;
+    case 403:
+      return ProblemType.forbidden;
+    case 404:
+      return ProblemType.notFound;
+    case 405:
+      return ProblemType.methodNotAllowed;
+    case 409:
+      return ProblemType.conflict;
+    case 413:
+      return ProblemType.payloadTooLarge;
+    case 415:
+      return ProblemType.unsupportedMediaType;
+    case 422:
+      return ProblemType.unprocessable;
+    case 423:
+      return ProblemType.locked;
+    case 429:
+      return ProblemType.rateLimited;
+    case 502:
+    case 503:
+    case 504:
+      return ProblemType.serviceUnavailable;
+    default:
+      return status >= 500 ? ProblemType.internal : ProblemType.badRequest;
+  }
+}

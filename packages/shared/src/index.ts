@@ -2,6 +2,7 @@ export * from './errors.js';
 export * from './common.js';
 export * from './user.js';
 export * from './card.js';
+export * from './profile.js';
 export * from './auth.js';
 export * from './chat.js';
 export * from './models.js';

@@ -12,6 +12,8 @@ export const MODEL_ENGINES = ['llama-cpp', 'transformers', 'openai', 'hf-inferen
 export const MODEL_KINDS = ['base', 'fine-tuned'] as const;
 export const MODEL_STATUSES = ['available', 'pulling', 'training', 'failed', 'disabled'] as const;
 export type ModelEngineId = (typeof MODEL_ENGINES)[number];
+export type ModelKind = (typeof MODEL_KINDS)[number];
+export type ModelStatus = (typeof MODEL_STATUSES)[number];
 
 export const modelNameSchema = z
   .string()

@@ -32,9 +32,33 @@ export type User = z.infer<typeof userSchema>;
 export const roleChangeSchema = z.object({ role: roleSchema }).strict();
 export type RoleChange = z.infer<typeof roleChangeSchema>;
 
+/** Every action the audit log records; the web app labels each one (a missing label fails to compile). */
+export const AUDIT_ACTIONS = [
+  'account.created',
+  'auth.login',
+  'auth.login_failed',
+  'auth.refresh_reuse',
+  'auth.logout_all',
+  'guest.claimed',
+  'pin.set',
+  'pin.removed',
+  'password.changed',
+  'pin.failed',
+  'pin.locked',
+  'qr.regenerated',
+  'qr.refused',
+  'card.updated',
+  'card.emergency_view',
+  'avatar.updated',
+  'avatar.deleted',
+  'role.changed',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
 /** One entry of the owner's audit trail: who read or changed their card, when, from where. */
 export const auditEntrySchema = z.object({
   id: z.string(),
+  /** An AuditAction; the wire type stays a string so a newer server's action never breaks an older page. */
   action: z.string(),
   /** `self`, `emergency` (anonymous emergency-view reader), `system`, or the acting user's id. */
   actor: z.string(),

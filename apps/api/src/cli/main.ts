@@ -22,7 +22,7 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   let config;
   try {
-    config = loadConfig(process.env);
+    config = loadConfig();
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(`medichat: ${err.message}`);
@@ -47,6 +47,10 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'models': {
       const { openStorage } = await import('../engines/storage/index.js');
+      const { FsModelStore } = await import('../engines/model-store/index.js');
+      const { ModelRepository } = await import('../modules/models/model.repository.js');
+      const { ModelService } = await import('../modules/models/model.service.js');
+      const { UserRepository } = await import('../modules/users/user.repository.js');
       const { modelsCommand } = await import('./models.js');
       const storage = await openStorage({
         mongodbUri: config.storage.mongodbUri,
@@ -54,7 +58,20 @@ async function main(argv: string[]): Promise<number> {
         dataDir: config.dataDir,
       });
       try {
-        return await modelsCommand(rest, { config, models: storage.models });
+        // The CLI's own composition: the same store and service the API builds, from the same config.
+        const models = new ModelService({
+          models: new ModelRepository(storage.models),
+          users: new UserRepository(storage.users),
+          defaultModelName: config.inference.defaultModel,
+          store: new FsModelStore({
+            modelsDir: config.modelsDir,
+            hfEndpoint: config.modelStore.hfEndpoint,
+            hfToken: config.modelStore.hfToken,
+            env: config.modelStore.pipEnv,
+          }),
+          now: () => new Date(),
+        });
+        return await modelsCommand(rest, { models });
       } finally {
         await storage.engine.close();
       }
@@ -68,7 +85,7 @@ async function main(argv: string[]): Promise<number> {
         dataDir: config.dataDir,
       });
       try {
-        return await adminCommand(rest, { config, storage, passwordFromEnv: process.env.MEDICHAT_ADMIN_PASSWORD });
+        return await adminCommand(rest, { config, storage, passwordFromEnv: config.cli.adminPassword });
       } finally {
         await storage.engine.close();
       }

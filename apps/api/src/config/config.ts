@@ -104,6 +104,14 @@ export const envSchema = z.object({
   OPENAI_API_KEY: z.string().min(1).max(512).optional(),
   /** Hugging Face token for registered `hf-inference` models; never logged. */
   HF_TOKEN: z.string().min(1).max(512).optional(),
+  /** Hugging Face hub base URL for `models pull hf:…` (a mirror or a self-hosted hub); default the public hub. */
+  HF_ENDPOINT: z
+    .string()
+    .regex(/^https?:\/\/[^\s]+$/, 'must be an http(s):// URL')
+    .transform((v) => v.replace(/\/+$/, ''))
+    .default('https://huggingface.co'),
+  /** Password for `medichat admin create` (else read from stdin); the CLI only, never the server. */
+  MEDICHAT_ADMIN_PASSWORD: z.string().optional(),
   /** Crisis line named in self-harm answers, e.g. "988" or "Samaritans on 116 123"; unset = generic wording. */
   CRISIS_LINE: z
     .string()
@@ -156,6 +164,18 @@ export interface Config {
     llama: { threads?: number; gpu: false | 'auto' | 'cuda' | 'vulkan'; contextSize: number; parallel: number };
   };
   chat: { maxReplyTokens: number; softLimitWords: number; maxRepeats: number; crisisLine?: string };
+  /** The model store (engines/model-store): hub endpoint and token, and the environment pip runs in. */
+  modelStore: {
+    hfEndpoint: string;
+    hfToken?: string;
+    /**
+     * The whole environment `loadConfig` was given, handed to the pip subprocess so the site's
+     * PIP_* settings, proxies and certificates apply (pip reads them; we do not interpret them).
+     */
+    pipEnv: Readonly<Record<string, string | undefined>>;
+  };
+  /** `medichat admin create`: the password when given in MEDICHAT_ADMIN_PASSWORD. */
+  cli: { adminPassword?: string };
   secrets: Secrets;
   version: string;
 }
@@ -289,6 +309,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       maxRepeats: env.REPLY_MAX_REPEATS,
       crisisLine: env.CRISIS_LINE,
     },
+    modelStore: { hfEndpoint: env.HF_ENDPOINT, hfToken: env.HF_TOKEN, pipEnv: { ...source } },
+    cli: { adminPassword: env.MEDICHAT_ADMIN_PASSWORD },
     secrets: loadSecrets(env, dataDir),
     version: readVersion(),
   };

@@ -9,6 +9,7 @@ import {
   GUEST_TOKEN_HEADER,
   PROBLEM_CONTENT_TYPE,
   ProblemType,
+  problemTypeForStatus,
   problemSchema,
   type FieldIssue,
   type ProblemTypeId,
@@ -102,23 +103,6 @@ export interface ApiClientOptions {
 
 const KNOWN_TYPES = new Set<string>(Object.values(ProblemType));
 
-function typeForStatus(status: number): ProblemTypeId {
-  if (status === 400) return ProblemType.badRequest;
-  if (status === 401) return ProblemType.unauthorized;
-  if (status === 403) return ProblemType.forbidden;
-  if (status === 404) return ProblemType.notFound;
-  if (status === 405) return ProblemType.methodNotAllowed;
-  if (status === 409) return ProblemType.conflict;
-  if (status === 413) return ProblemType.payloadTooLarge;
-  if (status === 415) return ProblemType.unsupportedMediaType;
-  if (status === 422) return ProblemType.unprocessable;
-  if (status === 423) return ProblemType.locked;
-  if (status === 429) return ProblemType.rateLimited;
-  if (status === 502 || status === 503 || status === 504) return ProblemType.serviceUnavailable;
-  if (status >= 500) return ProblemType.internal;
-  return ProblemType.badRequest;
-}
-
 function retryAfterSeconds(header: string | null): number | undefined {
   if (!header) return undefined;
   const seconds = Number(header);
@@ -130,7 +114,7 @@ function retryAfterSeconds(header: string | null): number | undefined {
 /** Turns an error response into an ApiError, whatever its body is. */
 export async function toApiError(response: Response): Promise<ApiError> {
   const fallback = {
-    type: typeForStatus(response.status),
+    type: problemTypeForStatus(response.status),
     title: response.statusText || `HTTP ${response.status}`,
     status: response.status,
     retryAfter: retryAfterSeconds(response.headers.get('retry-after')),

@@ -28,7 +28,7 @@ export interface HfInferenceEngineOptions extends Omit<OpenAIEngineOptions, 'bas
    * the token): the router's list covers only models some provider serves right now.
    */
   verifyModel?: VerifyModel;
-  /** Where `HF_ENDPOINT` / `HF_TOKEN` are read from. Default `process.env`. */
+  /** Where `HF_ENDPOINT` / `HF_TOKEN` are read from. Default none: the app passes `token` from config. */
   env?: Record<string, string | undefined>;
 }
 
@@ -40,7 +40,7 @@ export class HfInferenceEngine extends OpenAIEngine {
   private readonly hasToken: boolean;
 
   constructor(options: HfInferenceEngineOptions = {}) {
-    const env = options.env ?? process.env;
+    const env = options.env ?? {};
     const { endpoint, token, provider, verifyModel, env: _env, ...rest } = options;
     const base = endpoint ?? env.HF_ENDPOINT ?? HF_ROUTER_URL;
     const key = token ?? env.HF_TOKEN ?? env.HUGGING_FACE_HUB_TOKEN;

@@ -3,9 +3,12 @@
  * query it serves. Both engines create exactly these at boot (idempotently).
  * A feature that needs a new collection adds its spec here and to `allCollections`.
  */
+import type { MESSAGE_ROLES, MessageStatus, ModelEngineId, ModelKind, ModelStatus, Role } from '@medichat/shared';
 import type { CollectionSpec } from './port.js';
 
-export type Role = 'patient' | 'clinician' | 'admin';
+// The enums the API shows are defined once, in @medichat/shared; re-exported for storage callers.
+export type { MessageStatus, ModelKind, ModelStatus, Role };
+export type ModelEngine = ModelEngineId;
 
 export interface UserDoc {
   id: string;
@@ -97,8 +100,8 @@ export const chats: CollectionSpec<ChatDoc> = {
   ttl: { field: 'expiresAt' },
 };
 
-export type MessageRole = 'system' | 'user' | 'assistant';
-export type MessageStatus = 'complete' | 'pending' | 'streaming' | 'failed' | 'stopped';
+/** What the API shows (`user`, `assistant`) plus `system`, which only the prompt builder writes. */
+export type MessageRole = (typeof MESSAGE_ROLES)[number] | 'system';
 
 export interface MessageDoc {
   id: string;
@@ -199,15 +202,12 @@ export const sessions: CollectionSpec<SessionDoc> = {
   ttl: { field: 'expiresAt' },
 };
 
-export type ModelEngine = 'llama-cpp' | 'transformers' | 'openai' | 'hf-inference';
-export type ModelStatus = 'available' | 'pulling' | 'training' | 'failed' | 'disabled';
-
 export interface ModelDoc {
   id: string;
   /** Unique display and lookup name, e.g. `smollm2-135m-instruct-q4_1`. */
   name: string;
   engine: ModelEngine;
-  kind: 'base' | 'fine-tuned';
+  kind: ModelKind;
   /** Where it came from: `hf:<repo>`, `pypi:<package>`, `file:<path>`, or a remote URL. */
   source: string;
   /** Local path (GGUF file or ONNX model dir) or remote model id. */

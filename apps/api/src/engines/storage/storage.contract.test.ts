@@ -188,11 +188,12 @@ for (const engineCase of cases) {
     let storage: Storage;
     let passed = 0;
     /** `it`, counting passes (for the CI marker). */
-    const test = (name: string, fn: () => Promise<void>) =>
+    const test = (name: string, fn: () => Promise<void>): void => {
       it(name, async () => {
         await fn();
         passed++;
       });
+    };
 
     before(async () => {
       h = await engineCase.setup();

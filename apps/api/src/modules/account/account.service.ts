@@ -10,7 +10,7 @@ import { ConflictError } from '../../engines/storage/errors.js';
 import type { UserDoc } from '../../engines/storage/collections.js';
 import { AppError, conflict } from '../../lib/errors.js';
 import type { ServiceLog } from '../../lib/logger.js';
-import { emptyCard, type CardRepository, type StoredCard } from '../cards/card.repository.js';
+import { emptyCard, type CardRepository, type StoredCard } from '../cards/index.js';
 import type { UserRepository } from '../users/user.repository.js';
 import type { PasswordHasher } from './password-hasher.js';
 import { passwordProblems } from './password-policy.js';

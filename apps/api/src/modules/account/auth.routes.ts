@@ -17,7 +17,7 @@ import {
   sessionSchema,
 } from '@medichat/shared';
 import type { Config } from '../../config/config.js';
-import { presentUser } from '../users/user.presenter.js';
+import { presentUser } from '../users/index.js';
 import { bearerToken, clientInfo, currentUserId, requireUser } from '../../plugins/app/auth.js';
 import type { IssuedSession, SignInContext } from './session.service.js';
 

@@ -3,8 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { roleChangeSchema, userSchema } from '@medichat/shared';
 import { clientInfo, currentUserId, requireRole } from '../../plugins/app/auth.js';
-import { presentUser } from '../users/user.presenter.js';
-import { userIdParam } from '../users/users.routes.js';
+import { presentUser, userIdParam } from '../users/index.js';
 
 export const adminRoutes: FastifyPluginAsyncZod = async (app) => {
   const { roles } = app.services;

@@ -2,29 +2,12 @@
  * The audit log: who read or changed whose card or account, when, from where. Append-only; the
  * owner reads their own trail newest first (`audit_subjectId_createdAt`), a page at a time.
  */
+import type { AuditAction } from '@medichat/shared';
 import { v7 as uuidv7 } from 'uuid';
 import type { Collection } from '../../engines/storage/port.js';
 import type { AuditDoc } from '../../engines/storage/collections.js';
 
-export type AuditAction =
-  | 'account.created'
-  | 'auth.login'
-  | 'auth.login_failed'
-  | 'auth.refresh_reuse'
-  | 'auth.logout_all'
-  | 'guest.claimed'
-  | 'pin.set'
-  | 'pin.removed'
-  | 'password.changed'
-  | 'pin.failed'
-  | 'pin.locked'
-  | 'qr.regenerated'
-  | 'qr.refused'
-  | 'card.updated'
-  | 'card.emergency_view'
-  | 'avatar.updated'
-  | 'avatar.deleted'
-  | 'role.changed';
+export type { AuditAction };
 
 export interface AuditEvent {
   actorId: string;

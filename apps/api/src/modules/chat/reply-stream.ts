@@ -6,7 +6,7 @@
  */
 import { ProblemType, type Card } from '@medichat/shared';
 import type { ChatDoc, MessageDoc } from '../../engines/storage/collections.js';
-import type { SensorReading } from '../assistant/assistant.prompt.js';
+import type { SensorReading } from '../assistant/index.js';
 import type { AssistantService } from '../assistant/assistant.service.js';
 import type { ModelService } from '../models/model.service.js';
 import type { TriageResult } from '../triage/triage.service.js';

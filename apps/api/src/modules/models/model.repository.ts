@@ -31,6 +31,10 @@ export class ModelRepository {
     return this.models.insert(doc);
   }
 
+  update(id: string, set: Partial<Omit<ModelDoc, 'id'>>): Promise<ModelDoc | null> {
+    return this.models.update(id, { set });
+  }
+
   /** Make `id` the only default. */
   async setDefault(id: string, now: Date): Promise<void> {
     for (const other of await this.models.find({ isDefault: true })) {

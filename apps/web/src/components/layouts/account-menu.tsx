@@ -47,7 +47,7 @@ export function AccountMenu({ layout = 'bar' }: { layout?: 'bar' | 'menu' }) {
     setLeaving(true);
     void signOut().finally(() => {
       setLeaving(false);
-      navigate('/login');
+      void navigate('/login');
     });
   };
 

@@ -1,13 +1,11 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import { cardSchema, userSchema } from '@medichat/shared';
-import { z } from 'zod';
+import { profileSchema, type Profile } from '@medichat/shared';
 import { api } from '@/lib/api-client';
 import { useSession } from '@/lib/auth-store';
 import { queryKeys } from '@/lib/query-keys';
 
-/** `GET /api/users/me`: the profile and the medical card. */
-export const profileSchema = z.object({ user: userSchema, card: cardSchema });
-export type Profile = z.infer<typeof profileSchema>;
+/** `GET /api/users/me`: the profile and the medical card (schema shared with the API). */
+export { profileSchema, type Profile };
 
 export function getProfile(signal?: AbortSignal): Promise<Profile> {
   return api.get('/api/users/me', { signal }, profileSchema);

@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { z } from 'zod';
+import { avatarResponseSchema, type AvatarResponse } from '@medichat/shared';
 import { api } from '@/lib/api-client';
 import { updateSessionUser } from '@/lib/auth-store';
 import { auditQueryKey } from './get-audit';
@@ -10,9 +10,7 @@ export const AVATAR_TYPES = ['image/png', 'image/jpeg', 'image/webp'] as const;
 /** The API's default AVATAR_MAX_BYTES; the server has the last word (413). */
 export const AVATAR_MAX_BYTES = 5 * 1024 * 1024;
 
-const avatarResponseSchema = z.object({ avatarUrl: z.string() });
-
-export function uploadAvatar(file: File): Promise<{ avatarUrl: string }> {
+export function uploadAvatar(file: File): Promise<AvatarResponse> {
   const body = new FormData();
   body.append('file', file);
   return api.put('/api/users/me/avatar', body, {}, avatarResponseSchema);

@@ -3,7 +3,7 @@ import { Button } from '@/components/ui/button';
 import { describeError } from '@/lib/form';
 import { cn } from '@/lib/cn';
 import { useAudit } from '../api/get-audit';
-import { actorLabel, AUDIT_ACTION_LABELS, EMERGENCY_FIELD_LABELS } from '../lib/labels';
+import { actorLabel, auditActionLabel, EMERGENCY_FIELD_LABELS } from '../lib/labels';
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
@@ -71,7 +71,7 @@ export function AuditList() {
                 {dateFormat.format(new Date(entry.createdAt))}
               </time>
               <p className={cn('font-semibold', byOther && 'text-red-900 dark:text-red-200')}>
-                {AUDIT_ACTION_LABELS[entry.action] ?? entry.action}
+                {auditActionLabel(entry.action)}
               </p>
               <p className="text-sm text-slate-700 dark:text-slate-300">{actorLabel(entry.actor)}</p>
               {extra ? <p className="text-sm text-slate-700 dark:text-slate-300">{extra}</p> : null}

@@ -1,7 +1,9 @@
 /** Words for the audit trail; the card's own labels are in `@/lib/card-labels`. */
+import type { AuditAction } from '@medichat/shared';
 export { BMI_CATEGORY_LABELS, EMERGENCY_FIELD_LABELS, SEVERITY_LABELS, SEX_LABELS } from '@/lib/card-labels';
 
-export const AUDIT_ACTION_LABELS: Record<string, string> = {
+/** One label per action the API records: a new AuditAction without a label fails to compile. */
+export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   'account.created': 'Account created',
   'auth.login': 'Signed in',
   'auth.login_failed': 'Failed sign-in',
@@ -21,6 +23,11 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'avatar.deleted': 'Profile picture removed',
   'role.changed': 'Role changed',
 };
+
+/** The label of an action from the wire (a string: an action newer than this page shows as itself). */
+export function auditActionLabel(action: string): string {
+  return (AUDIT_ACTION_LABELS as Partial<Record<string, string>>)[action] ?? action;
+}
 
 /** `self` → You; `emergency` → someone who scanned the QR; `anonymous` → not signed in; else a user id. */
 export function actorLabel(actor: string): string {

@@ -37,8 +37,14 @@ export async function buildWheel(
   const dist = `${pkg}-${version}`;
   const all: WheelFile[] = [
     ...files,
-    { name: `${dist}.dist-info/METADATA`, content: Buffer.from(`Metadata-Version: 2.1\nName: ${pkg.replace(/_/g, '-')}\nVersion: ${version}\n`) },
-    { name: `${dist}.dist-info/WHEEL`, content: Buffer.from('Wheel-Version: 1.0\nGenerator: medichat-test\nRoot-Is-Purelib: true\nTag: py3-none-any\n') },
+    {
+      name: `${dist}.dist-info/METADATA`,
+      content: Buffer.from(`Metadata-Version: 2.1\nName: ${pkg.replace(/_/g, '-')}\nVersion: ${version}\n`),
+    },
+    {
+      name: `${dist}.dist-info/WHEEL`,
+      content: Buffer.from('Wheel-Version: 1.0\nGenerator: medichat-test\nRoot-Is-Purelib: true\nTag: py3-none-any\n'),
+    },
   ];
   const src = await mkdtemp(join(dir, '.wheelsrc-'));
   const paths: Record<string, string> = {};
@@ -53,7 +59,10 @@ export async function buildWheel(
   record.push(`${dist}.dist-info/RECORD,,`);
   const out = join(dir, `${dist}-py3-none-any.whl`);
   const spec = join(src, 'spec.json');
-  await writeFile(spec, JSON.stringify({ out, files: paths, record_name: `${dist}.dist-info/RECORD`, record: `${record.join('\n')}\n` }));
+  await writeFile(
+    spec,
+    JSON.stringify({ out, files: paths, record_name: `${dist}.dist-info/RECORD`, record: `${record.join('\n')}\n` }),
+  );
   await run('python3', ['-c', BUILD_WHEEL, spec]);
   await rm(src, { recursive: true, force: true });
   return out;
@@ -61,7 +70,13 @@ export async function buildWheel(
 
 /** pip pointed at a local find-links directory only (no index, no site config). */
 export function localPipEnv(links: string): NodeJS.ProcessEnv {
-  return { ...process.env, PIP_CONFIG_FILE: '/dev/null', PIP_NO_INDEX: '1', PIP_FIND_LINKS: links, PIP_NO_CACHE_DIR: '1' };
+  return {
+    ...process.env,
+    PIP_CONFIG_FILE: '/dev/null',
+    PIP_NO_INDEX: '1',
+    PIP_FIND_LINKS: links,
+    PIP_NO_CACHE_DIR: '1',
+  };
 }
 
 export interface HubFile {
@@ -85,7 +100,8 @@ export const COMMIT = 'a'.repeat(40);
 export async function startHub(token?: string): Promise<Hub> {
   const repos = new Map<string, Map<string, HubFile>>();
   const log: Hub['log'] = [];
-  const listen = (s: Server) => new Promise<number>((r) => s.listen(0, '127.0.0.1', () => r((s.address() as AddressInfo).port)));
+  const listen = (s: Server) =>
+    new Promise<number>((r) => s.listen(0, '127.0.0.1', () => r((s.address() as AddressInfo).port)));
   const hub: Partial<Hub> = { repos, log };
 
   // The CDN: another origin, serves blobs by sha256 with Range support; knows nothing of tokens.
@@ -99,7 +115,11 @@ export async function startHub(token?: string): Promise<Hub> {
     if (m) {
       start = Number(m[1]);
       if (start >= body.length) return void res.writeHead(416).end();
-      res.writeHead(206, { 'content-length': body.length - start, 'content-range': `bytes ${start}-${body.length - 1}/${body.length}`, etag: '"cdn-etag"' });
+      res.writeHead(206, {
+        'content-length': body.length - start,
+        'content-range': `bytes ${start}-${body.length - 1}/${body.length}`,
+        etag: '"cdn-etag"',
+      });
     } else {
       res.writeHead(200, { 'content-length': body.length, etag: '"cdn-etag"' });
     }
@@ -124,7 +144,8 @@ export async function startHub(token?: string): Promise<Hub> {
     const api = /^\/api\/models\/([^/]+\/[^/]+)(?:\/revision\/([^/]+))?$/.exec(url.pathname);
     if (api) {
       const files = repos.get(api[1]!);
-      if (!files) return void res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"Repository not found"}');
+      if (!files)
+        return void res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"Repository not found"}');
       const siblings = [...files].map(([rfilename, f]) => ({
         rfilename,
         blobId: createHash('sha1').update(`blob ${f.content.length}\0`).update(f.content).digest('hex'),
@@ -132,7 +153,17 @@ export async function startHub(token?: string): Promise<Hub> {
         ...(f.lfs ? { lfs: { sha256: f.lieSha ?? sha256(f.content), size: f.content.length, pointerSize: 134 } } : {}),
       }));
       res.writeHead(200, { 'content-type': 'application/json' });
-      return void res.end(JSON.stringify({ _id: 'x', id: api[1], modelId: api[1], sha: COMMIT, private: false, tags: ['gguf'], siblings }));
+      return void res.end(
+        JSON.stringify({
+          _id: 'x',
+          id: api[1],
+          modelId: api[1],
+          sha: COMMIT,
+          private: false,
+          tags: ['gguf'],
+          siblings,
+        }),
+      );
     }
     const resolve = /^\/([^/]+\/[^/]+)\/resolve\/([^/]+)\/(.+)$/.exec(url.pathname);
     if (resolve) {
@@ -164,4 +195,3 @@ export async function startHub(token?: string): Promise<Hub> {
   };
   return hub as Hub;
 }
-

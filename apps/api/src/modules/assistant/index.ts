@@ -1,0 +1,2 @@
+/** The assistant module's public surface for other modules (docs/boundaries.md). */
+export type { SensorReading } from './assistant.prompt.js';
