@@ -216,12 +216,15 @@ export class BullmqQueue implements QueuePort {
   async getJob(id: string): Promise<JobInfo | null> {
     const parsed = parseJobId(id);
     if (!parsed || !this.queues.has(parsed.name)) return null;
-    const job = await this.queue(parsed.name).getJob(parsed.key);
+    const queue = this.queue(parsed.name);
+    // State first, then the job's hash: the hash is then at least as new as the state, so a
+    // `completed` never comes without its result (the other order can pair it with a stale hash).
+    const raw = await queue.getJobState(parsed.key);
+    const job = await queue.getJob(parsed.key);
     if (!job) {
       const tomb = await this.producer.get(this.tombstoneKey(parsed.name, parsed.key));
       return tomb ? (JSON.parse(tomb) as JobInfo) : null;
     }
-    const raw = await job.getState();
     return toInfo(parsed.name, job, raw);
   }
 
@@ -230,9 +233,10 @@ export class BullmqQueue implements QueuePort {
     if (!parsed || !this.queues.has(parsed.name)) return false;
     const { name, key } = parsed;
     const queue = this.queue(name);
+    const raw = await queue.getJobState(key);
     const job = await queue.getJob(key);
     if (!job) return false;
-    const state = toState(await job.getState(), job.failedReason);
+    const state = toState(raw, job.failedReason);
     if (state === 'waiting' || state === 'delayed') {
       const info = {
         ...toInfo(name, job, 'waiting'),

@@ -166,7 +166,8 @@ export class MemoryQueue implements QueuePort {
       const s = this.schedules.get(name);
       if (s) s.timer = setTimeout(tick, everyMs).unref();
     };
-    this.schedules.set(name, { timer: setTimeout(tick, everyMs).unref(), everyMs, data });
+    // First run now, then every everyMs (as BullMQ's job schedulers do).
+    this.schedules.set(name, { timer: setTimeout(tick, 0).unref(), everyMs, data });
   }
 
   async unschedule(name: string): Promise<void> {

@@ -107,7 +107,7 @@ export interface QueuePort {
   cancel(id: string): Promise<boolean>;
   /** Receive progress and state changes of every job; resolves once listening. */
   subscribe(listener: QueueListener): Promise<() => void>;
-  /** Run `name` every `everyMs` (idempotent per name: a second call replaces the first). */
+  /** Run `name` now, then every `everyMs` (idempotent per name: a second call replaces the first). */
   schedule(name: string, everyMs: number, data?: unknown): Promise<void>;
   unschedule(name: string): Promise<void>;
   /** Stop taking jobs, wait for active ones up to `timeoutMs`, abort the rest, release connections. */
