@@ -16,6 +16,10 @@
  *   unit         everything else: pure functions and services with their collaborators in memory
  * Env: MEDICHAT_TEST_MONGODB_URI / MEDICHAT_TEST_REDIS_URL use servers you run (e.g. Atlas)
  *      instead of starting local ones; MEDICHAT_SKIP_BUILD=1 skips the build and lint step.
+ *      MEDICHAT_REQUIRE_MONGODB=1 / MEDICHAT_REQUIRE_REDIS=1 (set by .ci/run) make a missing server
+ *      a failure: the storage and queue contract suites then fail instead of skipping their engine,
+ *      and each writes a marker under .ci-artifacts/ (mongodb-contract.ran, bullmq-contract.ran)
+ *      that .ci/run checks.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -105,7 +109,9 @@ try {
       env.MEDICHAT_TEST_REDIS_URL = redis.url;
       console.log(`▶ Redis at ${redis.url}`);
     } else {
-      console.warn('! redis-server not found: Redis-backed tests will not run');
+      console.warn(
+        '! redis-server not found: Redis-backed tests (the BullMQ queue engine) will not run (apt-get install -y redis-server)',
+      );
     }
   }
   console.log(`▶ ${files.length} test files${tier ? ` (${tier} tier)` : ''}`);

@@ -86,4 +86,30 @@ describe('config', () => {
     for (const key of Object.keys(envSchema.shape)) assert.ok(listed.has(key), `.env.example lacks ${key}`);
     for (const key of listed) assert.ok(key! in envSchema.shape, `.env.example lists unknown ${key}`);
   });
+
+  it('reads the job queue settings, with defaults, and rejects bad ones naming the variable', () => {
+    assert.deepEqual(loadConfig({ DATA_DIR: tmp() }).queue, {
+      prefix: 'medichat',
+      concurrency: 2,
+      lockDurationMs: 30_000,
+    });
+    const c = loadConfig({
+      DATA_DIR: tmp(),
+      QUEUE_PREFIX: 'mc-2',
+      WORKER_CONCURRENCY: '8',
+      QUEUE_LOCK_DURATION_MS: '5000',
+    });
+    assert.deepEqual(c.queue, { prefix: 'mc-2', concurrency: 8, lockDurationMs: 5000 });
+    for (const [name, value] of [
+      ['QUEUE_PREFIX', 'a:b'],
+      ['WORKER_CONCURRENCY', '0'],
+      ['QUEUE_LOCK_DURATION_MS', '10'],
+    ] as const) {
+      assert.throws(
+        () => loadConfig({ DATA_DIR: tmp(), [name]: value }),
+        (err: unknown) => err instanceof ConfigError && err.message.includes(name),
+        `${name}=${value}`,
+      );
+    }
+  });
 });

@@ -42,6 +42,15 @@ export const envSchema = z.object({
     .string()
     .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
     .optional(),
+  /** Redis key prefix of the job queue (BullMQ); several deployments may share one Redis. */
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,32}$/, 'must be 1-32 letters, digits, _ or -')
+    .default('medichat'),
+  /** Jobs of one name a consumer runs side by side, unless the job declares its own. */
+  WORKER_CONCURRENCY: int(1, 256).default(2),
+  /** A worker that does not renew a job's lock within this is presumed dead; the job is retried. */
+  QUEUE_LOCK_DURATION_MS: int(1000, 600_000).default(30_000),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   /** `keyId:base64key[,keyId:base64key…]`; the first encrypts, all decrypt (rotation). */
   ENCRYPTION_KEYS: z.string().optional(),
@@ -135,6 +144,7 @@ export interface Config {
   logLevel: Env['LOG_LEVEL'];
   storage: { mongodbUri?: string; mongodbDb: string };
   redisUrl?: string;
+  queue: { prefix: string; concurrency: number; lockDurationMs: number };
   corsOrigins: string[];
   trustProxy: boolean;
   bodyLimitBytes: number;
@@ -271,6 +281,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     logLevel: env.LOG_LEVEL,
     storage: { mongodbUri: env.MONGODB_URI, mongodbDb: env.MONGODB_DB },
     redisUrl: env.REDIS_URL,
+    queue: {
+      prefix: env.QUEUE_PREFIX,
+      concurrency: env.WORKER_CONCURRENCY,
+      lockDurationMs: env.QUEUE_LOCK_DURATION_MS,
+    },
     corsOrigins: env.CORS_ORIGINS,
     trustProxy: env.TRUST_PROXY,
     bodyLimitBytes: env.BODY_LIMIT_BYTES,

@@ -1,0 +1,41 @@
+/**
+ * The job registry of the API and the worker: builds every handler from the services it needs and
+ * checks it covers JOB_NAMES exactly (createRegistry throws naming the job otherwise), plus the
+ * repeatable schedules. Both processes call the same two functions, so the API's in-process queue
+ * and `npm run worker` run the same handlers.
+ *
+ *   const registry = createJobRegistry({ storage, logger });
+ *   const queue = await openQueue({ redisUrl, registry, role, … });
+ *   await scheduleJobs(queue, config);
+ */
+import type { Config } from '../config/config.js';
+import {
+  createRegistry,
+  type AnyJobHandler,
+  type JobLogger,
+  type JobRegistry,
+  type QueuePort,
+} from '../engines/queue/index.js';
+import type { StorageEngine } from '../engines/storage/port.js';
+import { JOB_NAMES } from './names.js';
+import { sweepJob } from './sweep.job.js';
+
+export { JOB_NAMES, type JobName, type JobPayloads } from './names.js';
+
+export interface JobDeps {
+  storage: { engine: Pick<StorageEngine, 'sweepExpired' | 'kind'> };
+  logger?: JobLogger;
+}
+
+export function buildJobHandlers(deps: JobDeps): AnyJobHandler[] {
+  return [sweepJob({ engine: deps.storage.engine, logger: deps.logger })];
+}
+
+export function createJobRegistry(deps: JobDeps): JobRegistry {
+  return createRegistry(buildJobHandlers(deps), JOB_NAMES);
+}
+
+/** Register the repeatable jobs (idempotent: every boot of every process may call it). */
+export async function scheduleJobs(queue: QueuePort, config: Pick<Config, 'sweepIntervalMs'>): Promise<void> {
+  await queue.schedule('sweep', config.sweepIntervalMs, {});
+}

@@ -1,0 +1,13 @@
+/**
+ * Every job name, in one place. The registry refuses to boot when one of these has no handler or a
+ * handler serves a name not listed here; producers enqueue only these. Add a name here, its
+ * payload type to JobPayloads, and its handler to buildJobHandlers (jobs/index.ts).
+ */
+export const JOB_NAMES = ['sweep'] as const;
+
+export type JobName = (typeof JOB_NAMES)[number];
+
+/** What each job's `data` carries (crosses a JSON boundary: no Dates, no class instances). */
+export interface JobPayloads {
+  sweep: Record<string, never>;
+}
