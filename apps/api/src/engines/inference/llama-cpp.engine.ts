@@ -44,7 +44,7 @@ export type LlamaGpu = 'auto' | 'cuda' | 'vulkan' | 'metal' | false;
 export interface LlamaCppEngineOptions {
   /** GPU backend; `false` (the default) is CPU only. `'auto'` uses a GPU when the machine has one. */
   gpu?: LlamaGpu;
-  /** CPU threads per evaluation. Default: `os.availableParallelism()`. */
+  /** CPU threads per evaluation. Default: `defaultLlamaThreads()` (all cores but one). */
   threads?: number;
   /** Tokens each generation can see (prompt + reply). Default 4096, capped at the model's training size. */
   contextSize?: number;
@@ -57,6 +57,16 @@ export interface LlamaCppEngineOptions {
 }
 
 export { ModelDisposedError };
+
+/**
+ * All cores but one (at least one). llama.cpp's threads spin at a barrier on every decode: when
+ * any of them loses its core (the event loop, embeddings, another process) every decode waits for
+ * it. Measured with bench/llama-settings.bench.ts on a shared 2-core machine: SmolLM2 streamed at
+ * 35 tok/s with 1 thread vs 2–7 tok/s with 2 (docs/inference-engines.md).
+ */
+export function defaultLlamaThreads(): number {
+  return Math.max(1, availableParallelism() - 1);
+}
 
 const LOG_LEVELS: Partial<Record<LlamaLogLevel, 'error' | 'warn' | 'info' | 'debug'>> = {
   [LlamaLogLevel.fatal]: 'error',
@@ -76,7 +86,7 @@ export class LlamaCppEngine implements InferenceEngine {
   private readonly models = new Set<LlamaCppModel>();
 
   constructor(private readonly options: LlamaCppEngineOptions = {}) {
-    this.threads = Math.max(1, options.threads ?? availableParallelism());
+    this.threads = Math.max(1, options.threads ?? defaultLlamaThreads());
     this.contextSize = Math.max(64, options.contextSize ?? 4096);
     this.parallel = Math.max(1, options.parallel ?? 2);
   }

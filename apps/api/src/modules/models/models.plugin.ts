@@ -36,6 +36,7 @@ export default fp(
         threads: llama.threads,
         contextSize: llama.contextSize,
         parallel: llama.parallel,
+        batchSize: llama.batchSize,
         logger: (level, message) => {
           if (level === 'error' || level === 'warn') app.log[level]({ engine: 'llama-cpp' }, message);
         },
