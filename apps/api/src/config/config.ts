@@ -93,7 +93,7 @@ export const envSchema = z.object({
   /** Tokens a generation can see (prompt + reply), capped at the model's own. */
   LLAMA_CONTEXT_SIZE: int(256, 131_072).default(4096),
   /** Generations one loaded GGUF model runs side by side. */
-  LLAMA_PARALLEL: int(1, 64).default(2),
+  LLAMA_PARALLEL: int(1, 64).default(4),
   /** Tokens per llama.cpp decode (prompt chunks; concurrent generations share it); unset = 512. */
   LLAMA_BATCH_SIZE: int(16, 8192).optional(),
   /** Longest assistant reply, in tokens. */

@@ -48,7 +48,7 @@ export interface LlamaCppEngineOptions {
   threads?: number;
   /** Tokens each generation can see (prompt + reply). Default 4096, capped at the model's training size. */
   contextSize?: number;
-  /** Generations one loaded model runs side by side (context sequences). Default 2. */
+  /** Generations one loaded model runs side by side (context sequences). Default 4 (bench/concurrency.bench.ts). */
   parallel?: number;
   /** Tokens evaluated per decode (prompt chunks; all sequences' tokens share it). Default: node-llama-cpp's (512 or less). */
   batchSize?: number;
@@ -88,7 +88,7 @@ export class LlamaCppEngine implements InferenceEngine {
   constructor(private readonly options: LlamaCppEngineOptions = {}) {
     this.threads = Math.max(1, options.threads ?? defaultLlamaThreads());
     this.contextSize = Math.max(64, options.contextSize ?? 4096);
-    this.parallel = Math.max(1, options.parallel ?? 2);
+    this.parallel = Math.max(1, options.parallel ?? 4);
   }
 
   /** The shared llama.cpp binding (loaded once, prebuilt binaries only: never builds or downloads). */
