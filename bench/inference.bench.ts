@@ -130,11 +130,11 @@ export async function runInferenceBench(options: InferenceBenchOptions = {}): Pr
       return { completionTokens: n };
     } finally {
       chat.dispose();
-      sequence.dispose();
+      await sequence.dispose(); // awaited: node-llama-cpp frees the slot asynchronously
     }
   };
 
-  // (b) Our engine through the manager, as shipped (2 parallel sequences per model), and (b') with
+  // (b) Our engine through the manager, as shipped (default LLAMA_PARALLEL sequences), and (b') with
   // one sequence: a 2-sequence context costs a little prompt time, bought for concurrent users.
   const engine = new LlamaCppEngine({ threads, contextSize });
   const engine1 = new LlamaCppEngine({ threads, contextSize, parallel: 1 });

@@ -119,6 +119,7 @@ function buildInference(config: Config, log: ServiceLog) {
       threads: llama.threads,
       contextSize: llama.contextSize,
       parallel: llama.parallel,
+      ...(llama.batchSize ? { batchSize: llama.batchSize } : {}),
       logger: (level, message) => {
         if (level === 'error' || level === 'warn') log[level]({ engine: 'llama-cpp' }, message);
       },

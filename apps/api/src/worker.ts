@@ -18,7 +18,7 @@ import { createJobRegistry, scheduleJobs } from './jobs/index.js';
 async function main(): Promise<void> {
   let config: Config;
   try {
-    config = loadConfig(process.env);
+    config = loadConfig();
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(`medichat worker: ${err.message}`);

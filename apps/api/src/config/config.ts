@@ -92,7 +92,7 @@ export const envSchema = z.object({
     .optional(),
   /** Soft limit on the memory of loaded models; the least recently used idle model is unloaded first. */
   MODEL_MEMORY_BUDGET_MB: int(64, 1_048_576).default(4096),
-  /** CPU threads per llama.cpp evaluation; unset = all cores. */
+  /** CPU threads per llama.cpp evaluation; unset = all cores but one (docs/inference-engines.md). */
   LLAMA_THREADS: int(1, 1024).optional(),
   /** GPU backend for GGUF models: false (CPU), auto, cuda, vulkan. */
   LLAMA_GPU: z
@@ -102,7 +102,9 @@ export const envSchema = z.object({
   /** Tokens a generation can see (prompt + reply), capped at the model's own. */
   LLAMA_CONTEXT_SIZE: int(256, 131_072).default(4096),
   /** Generations one loaded GGUF model runs side by side. */
-  LLAMA_PARALLEL: int(1, 64).default(2),
+  LLAMA_PARALLEL: int(1, 64).default(4),
+  /** Tokens per llama.cpp decode (prompt chunks; concurrent generations share it); unset = 512. */
+  LLAMA_BATCH_SIZE: int(16, 8192).optional(),
   /** Longest assistant reply, in tokens. */
   MAX_REPLY_TOKENS: int(16, 8192).default(512),
   /** Answers are short: past this many words a reply ends at its next full sentence (0 = no limit). */
@@ -171,7 +173,13 @@ export interface Config {
     /** Keys for remote engines (never logged). */
     openaiApiKey?: string;
     hfToken?: string;
-    llama: { threads?: number; gpu: false | 'auto' | 'cuda' | 'vulkan'; contextSize: number; parallel: number };
+    llama: {
+      threads?: number;
+      gpu: false | 'auto' | 'cuda' | 'vulkan';
+      contextSize: number;
+      parallel: number;
+      batchSize?: number;
+    };
   };
   chat: { maxReplyTokens: number; softLimitWords: number; maxRepeats: number; crisisLine?: string };
   /** The model store (engines/model-store): hub endpoint and token, and the environment pip runs in. */
@@ -316,6 +324,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
         gpu: env.LLAMA_GPU,
         contextSize: env.LLAMA_CONTEXT_SIZE,
         parallel: env.LLAMA_PARALLEL,
+        batchSize: env.LLAMA_BATCH_SIZE,
       },
     },
     chat: {

@@ -12,7 +12,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { existsSync } from 'node:fs';
 import { LlamaCppEngine, type LlamaCppModel } from './llama-cpp.engine.js';
-import type { LoadProgress, ModelDescriptor } from './port.js';
+import type { LoadProgress, ModelDescriptor, QueueInfo } from './port.js';
 import { cacheDir, ensureTinyGguf } from './tiny-model.test-helpers.js';
 
 const messages = [
@@ -195,6 +195,147 @@ describe('LlamaCppEngine (tiny GGUF)', () => {
 
   test('a missing file fails the load clearly', async () => {
     await assert.rejects(engine.load(descriptor('/nonexistent/model.gguf')), /ENOENT|no such file/);
+  });
+});
+
+/** Start `count` generations at once (same cap, distinct prompts); record when each got its first token. */
+async function burst(
+  model: LlamaCppModel,
+  count: number,
+  maxTokens: number,
+  extra: (i: number) => object = () => ({}),
+) {
+  const firstAt: number[] = [];
+  const t0 = performance.now();
+  const results = await Promise.all(
+    Array.from({ length: count }, (_, i) =>
+      model.generate({
+        messages: [{ role: 'user', content: `question number ${i}: is it serious?` }],
+        maxTokens,
+        onToken: () => {
+          firstAt[i] ??= performance.now() - t0;
+        },
+        ...extra(i),
+      }),
+    ),
+  );
+  return { results, firstAt };
+}
+
+describe('LlamaCppEngine sequence pool (tiny GGUF)', () => {
+  const engine = new LlamaCppEngine({ contextSize: 256, parallel: 2, threads: 1 });
+  const single = new LlamaCppEngine({ contextSize: 256, parallel: 1, threads: 1 });
+  let model: LlamaCppModel;
+  let one: LlamaCppModel;
+  before(async () => {
+    model = await engine.load(descriptor(await ensureTinyGguf(), 'pool'));
+    one = await single.load(descriptor(await ensureTinyGguf(), 'pool-1'));
+  });
+  after(async () => {
+    await engine.close();
+    await single.close();
+  });
+
+  test('N+2 generations on N sequences: strictly FIFO, first tokens in submission order', async () => {
+    for (let round = 0; round < 3; round++) {
+      const { results, firstAt } = await burst(model, 4, 24);
+      const order = firstAt.map((t, i) => [t, i] as const).sort((a, b) => a[0] - b[0]);
+      assert.deepEqual(
+        order.map(([, i]) => i),
+        [0, 1, 2, 3],
+        `first tokens at ${firstAt.map((t) => t.toFixed(0)).join(', ')} ms`,
+      );
+      for (const r of results) assert.equal(r.completionTokens, 24);
+      assert.equal(results[0]!.queueMs! < 5 && results[1]!.queueMs! < 5, true, 'the first two start at once');
+      assert.ok(results[2]!.queueMs! > 0 && results[2]!.queueMs! <= results[3]!.queueMs!, 'queued ones start in order');
+      assert.equal(model.inFlight, 0);
+      assert.equal(model.queued, 0);
+    }
+  });
+
+  test('a reused sequence keeps no state: same output as on a fresh model', async () => {
+    const fresh = new LlamaCppEngine({ contextSize: 256, parallel: 1, threads: 1 });
+    try {
+      const f = await fresh.load(descriptor(await ensureTinyGguf(), 'fresh'));
+      const expected = await f.generate({ messages, maxTokens: 32 });
+      await one.generate({
+        messages: [{ role: 'user', content: 'something else entirely, and longer' }],
+        maxTokens: 40,
+      });
+      const reused = await one.generate({ messages, maxTokens: 32 });
+      assert.equal(reused.text, expected.text);
+      assert.equal(reused.promptTokens, expected.promptTokens, 'the whole prompt was evaluated again');
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  test('onQueued: place in line, an estimate once a rate is measured, 0 when started', async () => {
+    await one.generate({ messages, maxTokens: 40 }); // a measured rate for the estimate
+    const reports: QueueInfo[][] = [[], [], []];
+    const { results } = await burst(one, 3, 40, (i) => ({ onQueued: (q: QueueInfo) => reports[i]!.push(q) }));
+    assert.deepEqual(reports[0], [], 'a generation that got a free slot is never told it waits');
+    assert.deepEqual(
+      reports[1]!.map((r) => [r.position, r.ahead]),
+      [
+        [1, 1],
+        [0, 0],
+      ],
+    );
+    assert.deepEqual(
+      reports[2]!.map((r) => [r.position, r.ahead]),
+      [
+        [2, 2],
+        [1, 1],
+        [0, 0],
+      ],
+    );
+    const eta1 = reports[1]![0]!.etaMs!;
+    const eta2 = reports[2]![0]!.etaMs!;
+    assert.ok(eta1 > 0 && eta2 > eta1, `estimates grow with the place in line (${eta1}, ${eta2} ms)`);
+    // The estimate is in the right range of the real wait (loose: the machine is shared).
+    const ratio = results[2]!.queueMs! / eta2;
+    console.log(
+      `# queue estimate: waited ${results[2]!.queueMs!.toFixed(0)} ms, estimated ${eta2} ms (${ratio.toFixed(2)}x)`,
+    );
+    assert.ok(ratio > 0.2 && ratio < 5, `waited ${results[2]!.queueMs!.toFixed(0)} ms vs estimate ${eta2} ms`);
+    assert.equal(reports[2]!.at(-1)!.etaMs, 0);
+  });
+
+  test('aborting a queued generation frees its place; those behind move up', async () => {
+    const ac = new AbortController();
+    const seen: number[] = [];
+    const running = one.generate({ messages, maxTokens: 30 });
+    const dropped = one.generate({ messages, maxTokens: 30, signal: ac.signal });
+    const last = one.generate({ messages, maxTokens: 30, onQueued: (q) => seen.push(q.position) });
+    ac.abort();
+    const [a, b, c] = await Promise.all([running, dropped, last]);
+    assert.equal(b.finishReason, 'aborted');
+    assert.equal(b.text, '');
+    assert.equal(a.completionTokens, 30);
+    assert.equal(c.completionTokens, 30);
+    assert.deepEqual(seen, [2, 1, 0]);
+  });
+
+  test('a listener that throws does not break the queue', async () => {
+    const { results } = await burst(one, 2, 8, () => ({
+      onQueued: () => {
+        throw new Error('listener bug');
+      },
+    }));
+    assert.deepEqual(
+      results.map((r) => r.completionTokens),
+      [8, 8],
+    );
+  });
+
+  test('dispose rejects the queued generations, finishes the running one', async () => {
+    const other = await single.load(descriptor(await ensureTinyGguf(), 'pool-dispose'));
+    const running = other.generate({ messages, maxTokens: 20 });
+    const queued = other.generate({ messages, maxTokens: 20 });
+    await other.dispose();
+    assert.equal((await running).completionTokens, 20);
+    await assert.rejects(queued, /disposed/);
   });
 });
 

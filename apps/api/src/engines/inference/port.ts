@@ -26,6 +26,26 @@ export interface GenerateParams {
   signal?: AbortSignal;
   /** Called for each piece of text as it is generated, in order. */
   onToken?: (text: string) => void;
+  /**
+   * Engines with a bounded number of generation slots (node-llama-cpp) queue a generation when
+   * every slot is busy: this is then called when it starts waiting, whenever its place in the
+   * queue changes (or its estimate moves markedly), and once with `{ position: 0, etaMs: 0 }` when
+   * it gets its slot. Never called for a generation that did not wait.
+   */
+  onQueued?: (info: QueueInfo) => void;
+}
+
+/** Where a waiting generation stands. */
+export interface QueueInfo {
+  /** Place in the queue: 1 = next to get a slot; 0 = it has its slot and is starting now. */
+  position: number;
+  /** Generations ahead of it: those in the queue before it and those running. */
+  ahead: number;
+  /**
+   * Estimated ms until it starts, from the tokens/s measured on this model recently and the tokens
+   * left to generate by everything ahead of it. Absent until the model has measured a rate.
+   */
+  etaMs?: number;
 }
 
 export interface GenerateResult {
@@ -33,8 +53,10 @@ export interface GenerateResult {
   finishReason: 'stop' | 'length' | 'aborted';
   promptTokens?: number;
   completionTokens?: number;
-  /** ms from the call to the first token, and in all. */
+  /** ms from the call to the first token (queue wait included), and in all. */
   timeToFirstTokenMs?: number;
+  /** ms spent waiting for a generation slot (engines that queue; 0 when a slot was free). */
+  queueMs?: number;
   totalMs: number;
 }
 

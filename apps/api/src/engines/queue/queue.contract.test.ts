@@ -154,11 +154,13 @@ for (const engine of cases) {
   describe(`queue contract: ${engine.name}`, () => {
     let passed = 0;
     const open: QueuePort[] = [];
-    const test = (name: string, fn: () => Promise<void>, timeout = 30_000) =>
-      it(name, { timeout }, async () => {
+    // node:test runs and awaits `it` itself; the wrapper only counts passes for the CI marker.
+    const test = (name: string, fn: () => Promise<void>, timeout = 30_000): void => {
+      void it(name, { timeout }, async () => {
         await fn();
         passed++;
       });
+    };
     const openQ = async (handlers: AnyJobHandler[], opts?: { lockDurationMs?: number; prefix?: string }) => {
       const q = await engine.open(handlers, opts);
       open.push(q);
