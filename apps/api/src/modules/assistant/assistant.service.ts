@@ -53,6 +53,8 @@ export class AssistantService {
       maxReplyTokens: number;
       contextTokens: number;
       now: () => Date;
+      /** Sampling temperature (0 = greedy: the eval sets it so scores are reproducible). Default: the engine's. */
+      temperature?: number;
     },
   ) {}
 
@@ -74,6 +76,7 @@ export class AssistantService {
         maxTokens: this.deps.maxReplyTokens,
         // Greedy decoding on a small model loops ("First, rest… Second, rest…"): damp repeats.
         repeatPenalty: ASSISTANT_REPEAT_PENALTY,
+        ...(this.deps.temperature !== undefined ? { temperature: this.deps.temperature } : {}),
         signal: input.signal,
         onToken: input.onToken,
       });
