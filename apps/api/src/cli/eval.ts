@@ -163,7 +163,10 @@ export async function evalCommand(argv: string[], deps: EvalCommandDeps): Promis
       model: model.name,
       onCase: (r, done, total) =>
         err.write(
-          `[${done}/${total}] ${r.passed ? '✓' : '✗'} ${r.suite}/${r.id} ${(r.score * 100).toFixed(0)}%${r.error ? ` error: ${r.error}` : ''}\n`,
+          `[${done}/${total}] ${r.passed ? '✓' : '✗'} ${r.suite}/${r.id} ${(r.score * 100).toFixed(0)}%` +
+            (r.answer ? ` (${r.answer.tokens} tokens, ${(r.answer.ms / 1000).toFixed(1)} s)` : '') +
+            (r.error ? ` error: ${r.error}` : '') +
+            '\n',
         ),
     });
     out.write(
