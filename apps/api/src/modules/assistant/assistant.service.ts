@@ -79,6 +79,8 @@ export class AssistantService {
       /** Dropped repeats after which a looping reply is stopped (default 2; 0 = never stop). */
       maxRepeats?: number;
       now: () => Date;
+      /** Sampling temperature (0 = greedy: the eval sets it so scores are reproducible). Default: the engine's. */
+      temperature?: number;
     },
   ) {}
 
@@ -121,6 +123,7 @@ export class AssistantService {
           maxTokens: this.deps.maxReplyTokens,
           // Greedy decoding on a small model loops ("First, rest… Second, rest…"): damp repeats.
           repeatPenalty: ASSISTANT_REPEAT_PENALTY,
+          ...(this.deps.temperature !== undefined ? { temperature: this.deps.temperature } : {}),
           signal: stop.signal,
           onToken: (text) => guard.push(text),
         });
