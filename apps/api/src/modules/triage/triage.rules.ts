@@ -47,7 +47,7 @@ export const macros: Record<string, string> = {
 
 const EMERGENCY_HEADER =
   '**This could be a medical emergency. Call {emergencyNumber} now** or go to the nearest emergency department. Do not wait to see if it gets better, and do not drive yourself.';
-const CRISIS_HEADER =
+export const crisisHeader =
   "**You don't have to face this alone.** If you are in danger or might act on these thoughts, call {emergencyNumber} now.";
 
 export const levelHeaders: Record<TriageLevel, string> = {
@@ -96,10 +96,16 @@ export const triageRules: TriageRule[] = [
       '\\b(?:one|left|right) side of {poss} body {be} {adv}(?:weak|numb|paraly[sz]ed|not working|heavy|floppy)\\b',
       '\\b(?:arm|leg|hand) {be} {adv}suddenly {adv}(?:weak|numb|limp|paraly[sz]ed|heavy|useless|dead)\\b',
       '\\bsuddenly (?:can not|could not) (?:lift|move|feel|raise) {poss} (?:left |right )?(?:arm|leg|hand)\\b',
+      '\\b{cant} (?:lift|raise|move|feel|use|grip with) {poss} (?:left |right )?(?:arm|leg|hand|arms|legs)\\b',
+      '\\b(?:arm|leg|hand) {be} {adv}(?:dead|limp|useless|floppy|not working|paraly[sz]ed|flopping)\\b',
+      '\\b(?:arm|leg) (?:just )?(?:dropped|flopped|gave way|gave out|went limp|went dead|went numb)\\b',
       // Speech
       '\\b(?:slurred|slurring|garbled|jumbled) (?:speech|words|talking)\\b',
       '\\b(?:speech|words|talking|voice) {be} {adv}(?:slurred|slurring|garbled|jumbled|gibberish|coming out wrong|not making sense)\\b',
       '\\b(?:slurring|talking nonsense|talking gibberish|speaking gibberish|speaking nonsense)\\b',
+      '\\b(?:words?|speech|sentences?) (?:are |is |keep |keeps )?(?:come|comes|coming|came) out (?:all )?(?:wrong|jumbled|garbled|weird|funny|strange|mixed up|slurred|backwards|like nonsense)\\b',
+      '\\b(?:talking|speaking|sounds?|sounding) (?:funny|weird|strange|drunk|slurred|garbled)\\b',
+      '\\b(?:mixing up|mixes up|mixed up|jumbling) (?:my |his |her |their )?words\\b',
       '\\b(?:can not|could not|unable to|trouble|difficulty|struggling to|struggles to) (?:speak|speaking|talk|talking) (?:properly|clearly|right|normally|straight|anymore)\\b',
       '\\b(?:can not|could not|unable to|trouble|struggling to) (?:get (?:my|his|her|their|the) words out|find (?:the |my )?words|form words|say words)\\b',
       // Named, and the other sudden signs
@@ -107,14 +113,29 @@ export const triageRules: TriageRule[] = [
       '\\b(?:tia|transient isch(?:a)?emic attack)\\b',
       '\\bsudden(?:ly)? (?:loss of (?:vision|sight)|vision loss|blindness|went blind|double vision|lost (?:my |his |her |the )?(?:vision|sight))\\b',
       '\\b(?:lost|losing) (?:the |my )?(?:vision|sight) in (?:one|my left|my right|left|right|an|one of my) eyes?\\b',
-      '\\b(?:worst|worse) headache (?:of|in) {poss} life\\b',
+      '\\bsudden(?:ly)? {adv}(?:blurry|blurred|blurring|dim|dark|grey|gray|black|loss of|lost|no|double|patchy) (?:vision|sight)\\b',
+      '\\b(?:vision|sight) {be} {adv}suddenly {adv}(?:blurry|blurred|dim|dark|gone|black|grey|gray|double|blacked out)\\b',
+      '\\b{cant} see (?:out of|with|from|anything (?:out of|with|from)) (?:one|my left|my right|one of my|an|his left|his right|her left|her right) eyes?\\b',
+      '\\b(?:blind|dark|black|blurry|curtain) (?:in|over|across) (?:one|my left|my right|left|right) eye\\b',
+      '\\bsudden(?:ly)? {adv}(?:loss of balance|lost (?:my |his |her )?balance|off balance|unsteady|can not walk (?:straight|properly)|can not stand up|room is spinning|vertigo|falling to one side)\\b',
+      '\\b(?:dizzy|dizziness|vertigo|spinning|unsteady|off balance|wobbly|lost (?:my |his |her )?balance)\\b.{0,40}\\b{cant} (?:walk|stand|stay upright|keep (?:my|his|her) balance)(?: up)?(?: straight| properly| in a straight line| without falling)?\\b',
+      '\\b{cant} walk (?:straight|in a straight line)\\b.{0,40}\\b(?:dizzy|dizziness|vertigo|spinning|falling)\\b',
+      '\\b(?:keeps?|keep on|kept) (?:falling|veering|leaning|tipping) (?:over )?(?:to|towards) (?:one|the left|the right) side\\b',
+      '\\b(?:worst|worse|most painful|most severe) headache (?:of|in) {poss} (?:life|entire life|whole life)\\b',
+      '\\b(?:worst|worse) headache (?:i|he|she|they) (?:have|has) ever (?:had|felt)\\b',
+      '\\bheadache (?:came on|hit|started|struck) (?:like a|out of nowhere|all at once|in seconds|suddenly)\\b',
       '\\bthunderclap headache\\b',
-      '\\bsudden(?:ly)? {adv}(?:severe|terrible|excruciating|explosive|horrible|intense|crazy|worst|blinding) headache\\b',
+      '\\bsudden(?:ly)? (?:a |an |got a |had a |have a |this )?{adv}(?:severe|terrible|excruciating|explosive|horrible|intense|crazy|worst|blinding|splitting|unbearable) headache\\b',
     ],
     unless: [
       '\\b(?:dentist|dental|anaesthetic|anesthetic|novocaine|filling|root canal)\\b',
       '\\bheat ?stroke (?:risk|prevention|tips)\\b',
-      '\\bstroke (?:my|his|her|the) (?:cat|dog|hair|back|arm)\\b',
+      '\\bstroke (?:my|his|her|the|its|their|a) (?:cat|dog|kitten|puppy|pet|horse|hair|beard|back|arm|face|cheek|fur)\\b',
+      '\\b(?:stroking|stroked|strokes) (?:the |my |his |her |its )?(?:cat|dog|kitten|puppy|pet|horse|hair|beard|fur)\\b',
+      '\\b(?:golf|swimming|tennis|swim|breast|back|brush|paint|key|master|heat) ?strokes?\\b',
+      '\\b(?:after (?:the |my |a )?(?:gym|workout|fall|injury|accident|surgery|operation|op|vaccin\\w*|jab|shot|lifting)|shoulder|sprain\\w*|fractur\\w*|broken|twisted|pulled a muscle|above {poss} head|over {poss} head|in a cast|plaster|slept on|sleeping on|from sitting|from lying)\\b',
+      '\\b(?:signs|symptoms|warning signs) of (?:a )?stroke\\b',
+      '\\bstroke (?:risk|prevention|awareness|unit nurse|survivors?)\\b',
     ],
     advice:
       'A drooping face, weakness in an arm or leg, or slurred or muddled speech can be a stroke: every minute counts. Note the time the symptoms started and tell the call handler. Do not eat, drink or take medicine, including aspirin, until a clinician says so. Even if the signs go away, it still needs checking today.',
@@ -159,7 +180,9 @@ export const triageRules: TriageRule[] = [
       '\\bthroat {be} like (?:it is )?(?:closing|swelling|tightening)\\b',
       '\\b(?:swelling|swollen|swelled) (?:of |in |up )?{poss} (?:throat|tongue)\\b',
       '\\b(?:tongue|throat) {be} {adv}(?:swelling|swollen|puffing up|puffy|blowing up|huge|thick)\\b',
-      '\\b(?:tongue|throat) (?:swelling|swelled)\\b',
+      '\\b(?:tongue|throat) (?:swelling|swelled|swells|closing|closing up|tightening|is closing)\\b',
+      '\\b(?:can not|could not|hard to|struggling to|trouble) swallow(?:ing)?\\b.{0,30}\\b(?:swell\\w*|swollen|allerg\\w*|hives|sting|peanut\\w*|nuts?)\\b',
+      '\\b(?:swell\\w*|swollen|allerg\\w*|hives|sting|peanut\\w*)\\b.{0,30}\\b(?:can not|could not|hard to|struggling to|trouble) swallow(?:ing)?\\b',
       '\\banaphyla(?:xis|ctic|ctic shock)\\b',
       '\\b(?:used|use|using|needed|need|needs|gave|give|giving|injected|inject|should i use|do i use|had to use) (?:my |his |her |their |an |the |a )?(?:epipen|epinephrine|adrenaline|auto injector)\\b',
       '\\b(?:severe|bad|serious|major|massive|huge) allergic reaction\\b',
@@ -175,6 +198,8 @@ export const triageRules: TriageRule[] = [
     patterns: [
       '\\b(?:lips?|face|mouth|eyes|eyelids) {be} {adv}(?:swelling|swollen|puffing up|puffy|blowing up|huge)\\b',
       '\\b(?:swelling|swollen|swelled) (?:of |in |up )?{poss} (?:lips?|face|mouth)\\b',
+      '\\b(?:lips?|face|mouth|eyes|eyelids) (?:swelling|swelling up|swelled|swelled up|puffing up|blowing up|ballooning)\\b',
+      '\\b(?:swollen|puffy|fat) (?:lips?|face|mouth|eyes)\\b',
       '\\bhives (?:all over|everywhere|over my whole body)\\b',
     ],
     withAny: [
@@ -191,7 +216,7 @@ export const triageRules: TriageRule[] = [
     category: 'Suicidal thoughts or self-harm',
     level: 'emergency',
     onHistory: 'urgent',
-    header: CRISIS_HEADER,
+    header: crisisHeader,
     patterns: [
       '\\bkill(?:ing)? (?:myself|my self)\\b',
       '\\b(?:want|wanted|wanting|going|gonna|thinking|thought|think|urge|urges|plan|planning|planned|tempted|feel like|considering|tried|trying|try) (?:to |of |about |on )?(?:kill|killing|hurt|hurting|harm|harming|cut|cutting|burn|burning|end|ending|hang|hanging|drown|drowning|shoot|shooting|overdose|overdosing|poison|poisoning) (?:myself|my self|my life|it all)\\b',
@@ -216,7 +241,7 @@ export const triageRules: TriageRule[] = [
     id: 'harm_to_others',
     category: 'Risk of harming someone',
     level: 'emergency',
-    header: CRISIS_HEADER,
+    header: crisisHeader,
     patterns: [
       '\\b(?:want|wanted|going|gonna|plan|planning|urge|urges|thinking about|tempted) (?:to )?(?:kill|hurt|harm|stab|shoot|strangle) {person}\\b',
     ],
@@ -372,6 +397,26 @@ export const triageRules: TriageRule[] = [
       'A rash that does not fade when a glass is pressed on it, with fever or feeling very unwell, can be meningitis or sepsis, which need treatment immediately.',
   },
   {
+    id: 'sepsis',
+    category: 'Possible sepsis (infection with danger signs)',
+    level: 'emergency',
+    patterns: [
+      '\\b(?:skin|legs?|arms?|knees?|lips) {be} {adv}(?:mottled|blotchy|patchy|bluish|ashen)\\b',
+      '\\bmottled\\b',
+      '\\b(?:not|has not|have not|has not been|have not been|did not|had not) (?:peed|urinated|passed (?:any )?urine|weed|had a wee|been to the toilet)\\b(?=[a-z ]{0,12}\\b(?:all day|since|for|in (?:a|\\d+|one|two)))',
+      '\\bno (?:urine|pee|wee) (?:all day|for|since|in)\\b',
+      '\\b(?:shivering|shaking|trembling) (?:uncontrollably|violently|like crazy|non stop)\\b|\\buncontrollable shivering\\b',
+      '\\b(?:feel|feels|feeling|felt) like (?:i am|he is|she is|i was|i am going to|he is going to|she is going to|i will|i might) (?:dying|die)\\b',
+      '\\b(?:breathing|breathes|breathe) (?:really |very |super )?fast\\b',
+    ],
+    withAny: [
+      '\\b{fever}',
+      '\\b(?:infection|infected|uti|pneumonia|chills|cellulitis|kidney infection|wound|after (?:surgery|an operation|my operation|the operation)|flu|chest infection)\\b',
+    ],
+    advice:
+      'An infection or fever with confusion, slurred speech, mottled or bluish skin, very fast breathing, uncontrollable shivering or no urine for a day can be sepsis, which needs treatment immediately. Say "I am worried about sepsis".',
+  },
+  {
     id: 'pregnancy_bleeding',
     shadows: ['pregnancy_warning'],
     category: 'Bleeding or severe pain in pregnancy',
@@ -423,6 +468,13 @@ export const triageRules: TriageRule[] = [
     patterns: [
       '\\bsudden(?:ly)? {adv}(?:confused|disorient\\w*|not making sense|does not know where)\\b',
       '\\b(?:does|did) not (?:know|recogni[sz]e) (?:where (?:he|she|they) (?:is|are)|(?:me|us|his family|her family|anyone))\\b',
+      '\\b(?:confused|disoriented|disorientated|muddled|dazed) (?:and |or )?(?:is |are |am |keeps? )?(?:not making (?:any )?sense|talking nonsense|rambling|babbling|incoherent|disoriented|disorientated|not (?:herself|himself|themselves|myself)|does not know)\\b',
+      '\\b(?:he|she|they|dad|mum|mom|father|mother|husband|wife|grandma|grandpa|grandmother|grandfather|partner|friend) (?:is |are |was |seems |seem |keeps )?(?:suddenly |really |very |just )?(?:not making (?:any )?sense|talking nonsense|incoherent|making no sense)\\b',
+      '\\b(?:does|did|do) not (?:know|remember) (?:what (?:day|year|month) it is|who (?:i am|he is|she is|we are)|(?:his|her|their|my) own name)\\b',
+    ],
+    unless: [
+      '\\b(?:confused|disoriented) (?:about|by|as to|with|whether|why|how|what|which|if)\\b',
+      '\\b(?:app|bill|form|letter|instructions|website|leaflet|article)\\b',
     ],
     advice:
       'Sudden confusion can come from a stroke, a serious infection, low blood sugar or poisoning. Stay with the person and note when it started.',
@@ -464,6 +516,7 @@ export const triageRules: TriageRule[] = [
       '\\ballergic reaction\\b',
       '\\bhives\\b',
       '\\b(?:lips?|face|eyes|eyelids|mouth) {be} {adv}(?:swelling|swollen|puffing up|puffy)\\b',
+      '\\b(?:lips?|face|mouth|eyelids) (?:swelling|swelling up|swelled|swelled up|puffing up|blowing up|ballooning)\\b',
     ],
     advice:
       'An allergic reaction that spreads, or any swelling of the face or mouth, needs a doctor today. Call {emergencyNumber} at once if breathing, swallowing or the voice is affected, or if you feel faint.',

@@ -133,6 +133,8 @@ const positives: Positive[] = [
   ['I have a temperature of 39 and my neck is really stiff', 'meningitis', 'emergency'],
   ["the rash doesn't fade under a glass", 'non_blanching_rash', 'emergency'],
   ['could this be meningitis', 'non_blanching_rash', 'emergency'],
+  // sepsis
+  ['I have a kidney infection and my skin is mottled', 'sepsis', 'emergency'],
   // pregnancy
   ["I'm 10 weeks pregnant and bleeding", 'pregnancy_bleeding', 'emergency'],
   ['pregnant with severe stomach pain', 'pregnancy_bleeding', 'emergency'],
