@@ -83,6 +83,7 @@ const local: Record<string, LocalRule> = {
       '\\b(?:plotzlich\\w*|auf einmal) {w}{0,3}?(?:schwindel\\w*|gleichgewichtsstorung\\w*|gleichgewicht verloren|torkel\\w*|schwankschwindel)\\b',
       '\\b(?:schwindel\\w*|gleichgewicht\\w*|torkel\\w*|schwank\\w*)\\b.{0,40}\\bkann {w}{0,3}?(?:nicht|kaum) (?:mehr )?(?:gerade |richtig )?(?:gehen|laufen|stehen)\\b',
       '\\bkann {w}{0,2}?(?:nicht|kaum) (?:mehr )?gerade (?:gehen|laufen|stehen)\\b',
+      '\\b(?:schwindel\\w*|dreh\\w*)\\b.{0,30}\\b(?:doppelt sehen|sehe doppelt|sieht doppelt|doppelbilder|verschwommen sehen|sehe verschwommen)\\b',
       '\\b(?:starkste\\w*|schlimmste\\w*|heftigste\\w*) kopfschmerz\\w* (?:meines|seines|ihres|des) lebens\\b',
       '\\b(?:vernichtungskopfschmerz\\w*|donnerschlagkopfschmerz\\w*)\\b',
       '\\b(?:plotzlich\\w*|auf einmal) {w}{0,2}?(?:starke\\w*|heftige\\w*|extreme\\w*|unertragliche\\w*|rasende\\w*|schlimme\\w*|brutale\\w*) kopfschmerz\\w*',
@@ -97,7 +98,7 @@ const local: Record<string, LocalRule> = {
   breathing: {
     patterns: [
       '\\b(?:atemnot|luftnot|kurzatmig\\w*|atembeschwerden|erstickungs\\w*|ersticke|erstickt|ringt nach luft|ringe nach luft|schnappt nach luft)\\b',
-      '\\b(?:bekomme?|kriege?|bekommt|kriegt|bekam|kriegte) {w}{0,1}?(?:keine|kaum|schlecht|nicht genug|wenig|fast keine) luft\\b',
+      '\\b(?:bekomme?|kriege?|bekommt|kriegt|bekam|kriegte) {w}{0,1}?(?:keine|kaum|schlecht|nicht genug|wenig|fast keine) (?:mehr |noch |richtig )?luft\\b',
       '\\bkann {w}{0,2}?(?:nicht|kaum|schlecht) (?:mehr )?(?:richtig )?(?:atmen|durchatmen|luft holen)\\b',
       '\\b(?:atmet|atme) (?:nicht mehr|nicht|kaum)\\b',
       '\\b(?:hort|horte|hat) {w}{0,1}?aufgehort zu atmen\\b|\\bhort auf zu atmen\\b',
@@ -179,7 +180,7 @@ const local: Record<string, LocalRule> = {
       '\\bblutung {w}{0,2}?(?:lasst sich nicht stillen|nicht zu stoppen|nicht stoppen)\\b',
       '\\b(?:kann|konnen) (?:die )?blutung nicht stoppen\\b',
       '\\b(?:spuckt|spucke|huste|hustet|erbreche|erbricht|kotzt|kotze|bricht|breche) {w}{0,2}?blut\\b',
-      '\\b(?:blut (?:husten|spucken|erbrechen)|bluthusten|bluterbrechen|blutspucken|bluterbrechen)\\b',
+      '\\b(?:blut (?:husten|spucken|erbrechen|erbrochen|gespuckt|gehustet|gekotzt)|bluthusten|bluterbrechen|blutspucken|bluterbrechen)\\b',
       '\\bblut (?:spritzt|schiesst|stromt|sprudelt|lauft in stromen)\\b',
       '\\b(?:viel|sehr viel|so viel) blut verloren\\b',
     ],
@@ -355,7 +356,7 @@ export const german: LanguagePack = {
     scopeBreak:
       /\b(?:und|weil|da|denn|seit|seitdem|als|wenn|nachdem|bevor|wahrend|ich|er|sie|es|wir|man|mein|meine|meinem|meinen|meiner|sein|seine|ihr|ihre|dass|damit|also)\b/g,
     postNegation:
-      /^\s*(?:(?:habe|hab|hat|hatte|haben|ist|sind|war|waren|bin|ich|er|sie|es|wir|mehr|auch|noch|gar|ganz|absolut|uberhaupt|aktuell|derzeit|zum gluck) ){0,3}(?:nicht|keine?n?|nie|nein|negativ|ausgeschlossen)\b/,
+      /^\s*(?:(?:habe|hab|hat|hatte|haben|ist|sind|war|waren|bin|ich|er|sie|es|wir|mehr|auch|noch|gar|ganz|absolut|uberhaupt|aktuell|derzeit|zum gluck|heute|gerade|momentan) ){0,3}(?:nicht|keine?n?|nie|nein|negativ|ausgeschlossen)(?: mehr)?\s*$/,
     history:
       /\b(?:letzte\w* (?:woche|monat|jahr|sommer|winter|fruhling|herbst|weihnachten|mal)|vor (?:\d+|einem|einer|zwei|drei|vier|funf|sechs|sieben|acht|neun|zehn|ein paar|einigen|vielen|mehreren) (?:wochen|monaten|jahren|jahrzehnten|woche|monat|jahr)|vor (?:jahren|langer zeit|langem)|im jahr (?:19|20)\d\d|(?:19|20)\d\d (?:hatte|hat)|als (?:kind|jugendlicher|jugendliche|baby|teenager|ich jung war|ich klein war|ich schwanger war)|fruher|damals|in der vergangenheit|vorgeschichte|zustand nach|liegt in der familie|meine (?:oma|grossmutter|urgrossmutter|verstorbene \w+) hatte|mein (?:opa|grossvater|urgrossvater|verstorbener \w+) hatte)\b/,
     present:
@@ -387,6 +388,7 @@ export const german: LanguagePack = {
     'und oder aber nicht kein keine keinen nie ohne mit seit nach vor bei auf aus fur von zum zur der die das dem den des ' +
     'ein eine einen einem einer sehr auch noch schon jetzt heute plotzlich kann konnen will mochte bitte hilfe was wie warum ' +
     'schmerzen schmerz brust kopf kopfschmerzen atemnot luft atmen arm bein gesicht sprache blut blutet fieber baby kind ' +
-    'schwanger tabletten tut weh gestern morgen seitdem stark starke starken gefuhl fuhle fuhlt sich'
+    'schwanger tabletten tut weh gestern morgen seitdem stark starke starken gefuhl fuhle fuhlt sich ' +
+    'konnte vielleicht sehr mal wieder immer dann denn doch ob sind hatte'
   ).split(' '),
 };

@@ -78,7 +78,8 @@ const local: Record<string, LocalRule> = {
       '\\b(?:debilidad|entumecimiento|adormecimiento|hormigueo|paralisis|perdida de fuerza) {w}{0,3}?(?:repentin[oa]|subit[oa]|de repente|en un lado|de un lado|en el brazo|en la pierna|en la mano|de medio cuerpo|del lado (?:izquierdo|derecho))\\b',
       '\\b(?:de repente|repentinamente|subitamente|de golpe) {w}{0,3}?(?:debil|debilidad|entumecid[oa]|dormid[oa]|paralizad[oa]|sin fuerza)\\b',
       '\\b(?:brazo|pierna|mano|lado) (?:izquierd[oa] |derech[oa] )?{w}{0,2}?(?:paralizad[oa]|dormid[oa]|entumecid[oa]|sin fuerza|muert[oa]|muy debil|debil|pesad[oa]|no responde)\\b',
-      '\\b{cant} (?:mover|levantar|subir|sentir|usar) (?:el|la|mi|su|los|las|mis|sus) (?:brazo|pierna|piernas|brazos|mano)\\b',
+      '\\b{cant} (?:mover|levantar|subir|sentir|usar) (?:el|la|mi|su|los|las|mis|sus) (?:brazo|pierna|piernas|brazos|mano|lado (?:derecho|izquierdo)|mitad del cuerpo)\\b',
+      '\\b(?:mareo|mareos|mareado|mareada|vertigo)\\b.{0,30}\\b(?:veo doble|vision doble|veo borroso|vision borrosa)\\b',
       '\\bhemipl\\w*\\b',
       // Habla
       '\\b(?:dificultad|problemas?|le cuesta|me cuesta) (?:para |al )?(?:hablar|articular|encontrar las palabras)\\b',
@@ -154,7 +155,7 @@ const local: Record<string, LocalRule> = {
       '\\b(?:matarme|suicidarme|quitarme la vida|hacerme dano|lastimarme|cortarme|ahorcarme|colgarme|tirarme (?:de|por|a))\\b',
       '\\b(?:suicid\\w*)\\b',
       '\\b(?:no quiero|ya no quiero|no quiere) (?:seguir )?(?:vivir|viviendo|existir|estar aqui|despertar)\\b',
-      '\\b(?:quiero|quisiera|me quiero|me gustaria|prefiero|preferiria) (?:morir|morirme|estar muert[oa]|desaparecer para siempre|no despertar)\\b',
+      '\\b(?:quiero|quisiera|me quiero|me gustaria|prefiero|preferiria) (?:morir|morirme|estar muert[oa]|desaparecer|no despertar|dejar de existir)\\b',
       '\\b(?:acabar con todo|acabar con mi vida|terminar con mi vida|quitarme de en medio)\\b',
       '\\b(?:no hay|no tengo|ninguna|sin) (?:razon|motivo|sentido) (?:para|de|por el que) vivir\\b|\\bno tiene sentido vivir\\b|\\bvivir no tiene sentido\\b',
       '\\b(?:mejor muert[oa]|estarian mejor sin mi|todos estarian mejor sin mi)\\b',
@@ -375,6 +376,6 @@ export const spanish: LanguagePack = {
     'yo me mi mis tu te ti el ella ellos ellas nos le lo la los las un una unos unas de del al y o pero con sin por para en ' +
     'que es esta estoy estaba tengo tiene tenia muy mucho ya no si porque como cuando donde hoy ayer ahora desde hace ' +
     'dolor duele pecho cabeza respirar aire brazo pierna cara hablar sangre sangra fiebre bebe embarazada pastillas ' +
-    'puedo puede quiero siento siente repente'
+    'puedo puede quiero siento siente repente ser podria puede era fue hay algo eso esto este esta muy'
   ).split(' '),
 };

@@ -64,6 +64,7 @@ const local: Record<string, LocalRule> = {
       '\\b(?:douleurs?|oppression|serrement|pression|poids|brulure\\w*|gene|point) {w}{0,2}?(?:a|dans|sur|au niveau de|au milieu de) (?:la|ma|sa|le) (?:poitrine|thorax|cage thoracique|sternum)\\b',
       '\\b(?:douleurs?|oppression|serrement|gene|pesanteur|brulure\\w*) thoracique\\w*\\b',
       '\\bmal (?:a|dans|au niveau de) (?:la|ma|sa) (?:poitrine|cage thoracique)\\b',
+      '\\b(?:douleurs?|mal|oppression|serrement|pression|poids|brulure\\w*|gene) {w}{0,2}?(?:au|au niveau du|dans le) (?:thorax|sternum|coeur)\\b',
       '\\b(?:poitrine|thorax|cage thoracique) {w}{0,2}?(?:serree|serre|oppressee|me fait mal|lui fait mal|fait mal|brule|comprimee|ecrasee|dans un etau|qui serre|qui brule)\\b',
       '\\b(?:fais|fait|faire|avoir|ai|a|est|c est|peut etre|pense|crois|suis en train de|en train de|une|un) {w}{0,3}?(?:crise cardiaque|infarctus|attaque cardiaque|crise d angine)\\b',
       '\\bdouleur\\w* {w}{0,4}?(?:irradie|irradiant|descend|remonte|part|s etend|se propage|va) {w}{0,3}?(?:bras|machoire|cou|epaule|dos)\\b',
@@ -83,6 +84,8 @@ const local: Record<string, LocalRule> = {
       '\\b(?:bras|jambe|main|cote) (?:gauche |droit |droite )?{w}{0,2}?(?:paralyse\\w*|engourdi\\w*|inerte|sans force|ne repond plus|mort|lourd|tout mou)\\b',
       '\\b{cant} (?:a )?(?:lever|bouger|soulever|sentir|utiliser) (?:le|la|mon|ma|son|sa|les|mes|ses) (?:bras|jambe|jambes|main)\\b',
       '\\bhemipl\\w*\\b',
+      '\\b(?:bras|jambe|main) {w}{0,2}?(?:qui )?(?:ne )?(?:bouge|repond|tient|obeit) plus\\b',
+      '\\b(?:vois|voit|voir) (?:flou|double|trouble|noir)\\b.{0,20}\\b(?:d un coup|soudain\\w*|brutalement|tout a coup|d un oeil)\\b',
       // Parole
       '\\b(?:difficulte\\w*|mal|du mal|trouble\\w*) (?:a |de |de la )?(?:parler|parole|articuler|elocution|trouver (?:ses|mes|les) mots)\\b',
       '\\b(?:parle|parlait|parler|articule|prononce) {w}{0,2}?(?:bizarrement|mal|de travers|difficilement|comme (?:un|une) ivre|bizarre|incomprehensible\\w*)\\b',
@@ -156,7 +159,7 @@ const local: Record<string, LocalRule> = {
     patterns: [
       '\\b(?:me|m) (?:tuer|suicider|pendre|faire du mal|faire mal|scarifier|ouvrir les veines|jeter sous)\\b',
       '\\b(?:suicid\\w*|idees noires)\\b',
-      '\\b(?:en finir|mettre fin a (?:mes|ses) jours|mettre fin a (?:ma|sa) vie|finir avec la vie|plus envie de vivre|plus envie d etre la|envie de mourir|veux mourir|voudrais mourir|aimerais mourir|prefere mourir|prefererais mourir)\\b',
+      '\\b(?:en finir|mettre fin a (?:mes|ses) jours|mettre fin a (?:ma|sa) vie|finir avec la vie|plus envie de vivre|plus envie d etre la|envie de mourir|veux mourir|voudrais mourir|veux disparaitre|voudrais disparaitre|envie de disparaitre|aimerais mourir|prefere mourir|prefererais mourir)\\b',
       '\\b(?:ne veux plus|veux plus|ne peux plus|peux plus) (?:vivre|continuer a vivre|continuer comme ca|exister)\\b',
       '\\b(?:aucune|plus aucune|pas de|plus de) raison de vivre\\b',
       '\\b(?:mieux sans moi|serait mieux si je n etais plus la|ne plus me reveiller|disparaitre pour toujours)\\b',
@@ -379,6 +382,6 @@ export const french: LanguagePack = {
     'je j ai suis me m moi mon ma mes tu te ton ta il elle on nous vous ils elles son sa ses le la les l un une des du de d ' +
     'et ou mais avec sans pour dans sur au aux est sont etait avait fait ne n pas plus tres depuis ce cette ca c qu que qui ' +
     'quoi comment pourquoi aujourd hui hier maintenant soudain mal douleur douleurs poitrine tete respirer souffle bras jambe ' +
-    'visage parler sang saigne fievre bebe enceinte comprimes veux peux arrive sens'
+    'visage parler sang saigne fievre bebe enceinte comprimes veux peux arrive sens etre pourrait peut avoir ete quelque chose'
   ).split(' '),
 };

@@ -50,6 +50,18 @@ describe('language packs (data)', () => {
       assert.equal(suicide.header, t.crisisHeader);
     });
   }
+  it('every rule of every pack has a positive case in the corpus of its language', () => {
+    const missing = languagePacks.flatMap((pack) => {
+      const covered = new Set(corpus[pack.code].map(([, rule]) => rule));
+      return pack.rules.filter((r) => !covered.has(r.id)).map((r) => `${pack.code}:${r.id}`);
+    });
+    // English rules are also covered by triage.test.ts.
+    const english = new Set(triageRules.map((r) => `en:${r.id}`));
+    assert.deepEqual(
+      missing.filter((m) => !english.has(m)),
+      [],
+    );
+  });
   it('a local rule with no English twin is refused', async () => {
     const { localizeRules } = await import('./triage.language.js');
     assert.throws(() => localizeRules(triageRules, { nope: { patterns: ['x'], advice: 'x' } }, '', ''), /nope/);
