@@ -13,6 +13,12 @@ export type CorpusCase = [text: string, rule: string | null, level?: TriageLevel
 
 export const corpus: Record<TriageLanguageCode, CorpusCase[]> = {
   en: [
+    ["I'm 34 weeks and bleeding", 'pregnancy_bleeding', 'emergency'],
+    ["I can't feel my left side", 'stroke', 'emergency'],
+    ['she is talking funny and dropping things', 'stroke', 'emergency'],
+    ['I keep thinking about ending my life', 'suicide_self_harm', 'emergency'],
+    ['I think I am having an allergic reaction, my tongue feels thick', 'anaphylaxis', 'emergency'],
+    ['I am 12 weeks into my training plan and my legs are sore', null],
     ["my wife's smile is uneven", 'stroke', 'emergency'],
     ["one side of my mouth won't move", 'stroke', 'emergency'],
     ['his left hand went numb', 'stroke', 'emergency'],

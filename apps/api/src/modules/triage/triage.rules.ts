@@ -99,6 +99,8 @@ export const triageRules: TriageRule[] = [
       '\\b(?:arm|leg|hand) {be} {adv}suddenly {adv}(?:weak|numb|limp|paraly[sz]ed|heavy|useless|dead)\\b',
       '\\bsuddenly (?:can not|could not) (?:lift|move|feel|raise) {poss} (?:left |right )?(?:arm|leg|hand)\\b',
       '\\b{cant} (?:lift|raise|move|feel|use|grip with) {poss} (?:left |right )?(?:arm|leg|hand|arms|legs)\\b',
+      '\\b{cant} (?:feel|move|use) {poss} (?:left|right) (?:side|half)\\b',
+      '\\b{cant} (?:feel|move) (?:one side|half) of {poss} (?:face|body|mouth)\\b',
       '\\b(?:arm|leg|hand) {be} {adv}(?:dead|limp|useless|floppy|not working|paraly[sz]ed|flopping)\\b',
       '\\b(?:arm|leg) (?:just )?(?:dropped|flopped|gave way|gave out|went limp|went dead|went numb)\\b',
       '\\b(?:left|right) (?:arm|leg|hand|foot|side) (?:just |suddenly )?(?:went|has gone|is|feels|felt|got|is going) (?:suddenly |all |really |very )?(?:numb|weak|dead|limp|heavy|floppy)\\b',
@@ -430,7 +432,12 @@ export const triageRules: TriageRule[] = [
     shadows: ['pregnancy_warning'],
     category: 'Bleeding or severe pain in pregnancy',
     level: 'emergency',
-    patterns: ['\\bpregnan\\w*\\b', '\\b(?:weeks|months) (?:along|gone)\\b', '\\bectopic\\b'],
+    patterns: [
+      '\\bpregnan\\w*\\b',
+      '\\b(?:weeks|months) (?:along|gone)\\b',
+      '\\b(?:i am|she is|my wife is|my partner is|my girlfriend is|we are) (?:about |nearly |almost |only )?(?:[4-9]|[1-3][0-9]|4[0-2]) (?:weeks|wks)\\b',
+      '\\bectopic\\b',
+    ],
     withAny: [
       '\\b(?:bleeding|bleed|passing blood|haemorrhag\\w*|hemorrhag\\w*)\\b',
       '\\bblood (?:loss|clots?|coming|everywhere|on|in (?:my|the) (?:underwear|pants|knickers|toilet|pad))\\b',
@@ -583,7 +590,11 @@ export const triageRules: TriageRule[] = [
     id: 'pregnancy_warning',
     category: 'Warning signs in pregnancy',
     level: 'urgent',
-    patterns: ['\\bpregnan\\w*\\b', '\\b(?:weeks|months) (?:along|gone)\\b'],
+    patterns: [
+      '\\bpregnan\\w*\\b',
+      '\\b(?:weeks|months) (?:along|gone)\\b',
+      '\\b(?:i am|she is|my wife is|my partner is|my girlfriend is|we are) (?:about |nearly |almost |only )?(?:[4-9]|[1-3][0-9]|4[0-2]) (?:weeks|wks)\\b',
+    ],
     withAny: [
       '\\bbaby (?:is not|has not been|stopped|not|is) (?:moving|kicking)\\b',
       '\\b(?:less|fewer|reduced|no|decreased) (?:baby |fetal |foetal )?(?:movements?|kicks|kicking)\\b',
