@@ -13,6 +13,8 @@ export type CorpusCase = [text: string, rule: string | null, level?: TriageLevel
 
 export const corpus: Record<TriageLanguageCode, CorpusCase[]> = {
   en: [
+    ['my husband collapsed and is not breathing', 'unconscious_seizure', 'emergency'],
+    ['she is very drowsy and confused after she hit her head', 'head_injury_severe', 'emergency'],
     ["I'm 34 weeks and bleeding", 'pregnancy_bleeding', 'emergency'],
     ["I can't feel my left side", 'stroke', 'emergency'],
     ['she is talking funny and dropping things', 'stroke', 'emergency'],
@@ -132,6 +134,14 @@ export const corpus: Record<TriageLanguageCode, CorpusCase[]> = {
     ['what dose of ibuprofen for a sprained ankle?', null],
   ],
   de: [
+    ['Die Brustschmerzen sind wieder weg', 'chest_pain', 'urgent'],
+    ['Ich hatte keine Atemnot', null],
+    ['Mein Arm ist nicht gelähmt', null],
+    ['Als Kind hatte ich Krampfanfälle', null],
+    ['Ich habe noch nie einen Krampfanfall gehabt', null],
+    ['Ich will abnehmen, was soll ich essen?', null],
+    ['Mein Herz tut weh seit mein Freund Schluss gemacht hat', null],
+    ['Ich möchte mit dem Rauchen aufhören', null],
     ['Ausschlag, der beim Glastest nicht verschwindet', 'non_blanching_rash', 'emergency'],
     ['könnte das eine Hirnhautentzündung sein?', 'non_blanching_rash', 'emergency'],
     ['ich habe mir den Kopf am Schrank gestoßen', 'head_injury', 'urgent'],
@@ -247,6 +257,12 @@ export const corpus: Record<TriageLanguageCode, CorpusCase[]> = {
     ['ich habe Zahnschmerzen', null],
   ],
   fr: [
+    ['la douleur thoracique a disparu', 'chest_pain', 'urgent'],
+    ["Je n'ai jamais eu d'AVC", null],
+    ["Il n'a pas de mal à parler", null],
+    ["Quand j'étais enfant j'avais des crises d'épilepsie", null],
+    ['Je ne saigne pas beaucoup', null],
+    ['Je veux arrêter de fumer', null],
     ['je me suis cogné la tête contre la porte', 'head_injury', 'urgent'],
     ['réaction allergique à une crème', 'allergic_reaction', 'urgent'],
     ['fièvre à 40 depuis hier', 'high_fever', 'urgent'],
@@ -346,6 +362,13 @@ export const corpus: Record<TriageLanguageCode, CorpusCase[]> = {
     ['fièvre depuis deux semaines et toux', null],
   ],
   es: [
+    ['el dolor de pecho ya se fue', 'chest_pain', 'urgent'],
+    ['No tengo la cara caída', null],
+    ['Nunca he tenido convulsiones', null],
+    ['De niña tuve convulsiones', null],
+    ['no sangra mucho', null],
+    ['me corté el pelo', null],
+    ['quiero dejar de fumar', null],
     ['manchas que no desaparecen al presionar con el vaso', 'non_blanching_rash', 'emergency'],
     ['¿podría ser meningitis?', 'non_blanching_rash', 'emergency'],
     ['me golpeé la cabeza con la puerta', 'head_injury', 'urgent'],

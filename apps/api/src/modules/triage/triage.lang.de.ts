@@ -389,6 +389,7 @@ export const german: LanguagePack = {
     'ein eine einen einem einer sehr auch noch schon jetzt heute plotzlich kann konnen will mochte bitte hilfe was wie warum ' +
     'schmerzen schmerz brust kopf kopfschmerzen atemnot luft atmen arm bein gesicht sprache blut blutet fieber baby kind ' +
     'schwanger tabletten tut weh gestern morgen seitdem stark starke starken gefuhl fuhle fuhlt sich ' +
-    'konnte vielleicht sehr mal wieder immer dann denn doch ob sind hatte'
+    'konnte vielleicht sehr mal wieder immer dann denn doch ob sind hatte ' +
+    'gehabt hatten jahre jahren tage tagen wochen kind kindheit vater mutter mann frau oma opa krampfanfalle schwindelig'
   ).split(' '),
 };

@@ -376,6 +376,8 @@ export const spanish: LanguagePack = {
     'yo me mi mis tu te ti el ella ellos ellas nos le lo la los las un una unos unas de del al y o pero con sin por para en ' +
     'que es esta estoy estaba tengo tiene tenia muy mucho ya no si porque como cuando donde hoy ayer ahora desde hace ' +
     'dolor duele pecho cabeza respirar aire brazo pierna cara hablar sangre sangra fiebre bebe embarazada pastillas ' +
-    'puedo puede quiero siento siente repente ser podria puede era fue hay algo eso esto este esta muy'
+    'puedo puede quiero siento siente repente ser podria puede era fue hay algo eso esto este esta muy ' +
+    'he ha han hemos tenido tuve tuvo tenia nunca nino nina ninos hija hijo padre madre esposo esposa abuela abuelo ' +
+    'mucho mucha poco anos dias semanas meses convulsiones desmaye mareado mareada'
   ).split(' '),
 };

@@ -382,6 +382,8 @@ export const french: LanguagePack = {
     'je j ai suis me m moi mon ma mes tu te ton ta il elle on nous vous ils elles son sa ses le la les l un une des du de d ' +
     'et ou mais avec sans pour dans sur au aux est sont etait avait fait ne n pas plus tres depuis ce cette ca c qu que qui ' +
     'quoi comment pourquoi aujourd hui hier maintenant soudain mal douleur douleurs poitrine tete respirer souffle bras jambe ' +
-    'visage parler sang saigne fievre bebe enceinte comprimes veux peux arrive sens etre pourrait peut avoir ete quelque chose'
+    'visage parler sang saigne fievre bebe enceinte comprimes veux peux arrive sens etre pourrait peut avoir ete quelque chose ' +
+    'avais etais eu fais fait jamais enfant fille fils pere mere mari femme depuis ans jours semaines mois ' +
+    'evanoui vertiges'
   ).split(' '),
 };
