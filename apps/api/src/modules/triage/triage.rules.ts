@@ -15,6 +15,8 @@ export interface TriageRule {
   id: string;
   /** Human name of the category. */
   category: string;
+  /** Where the warning signs and the advice come from (named public guidance). */
+  source: string;
   level: TriageLevel;
   /** Any of these, not negated, in a clause of a sentence that is not history, fires the rule. */
   patterns: string[];
@@ -66,6 +68,7 @@ export const triageRules: TriageRule[] = [
   // ------------------------------------------------------------------ emergency
   {
     id: 'chest_pain',
+    source: 'NHS: Heart attack — symptoms; aspirin 300 mg: NHS / Resuscitation Council UK first aid',
     category: 'Chest pain or possible heart attack',
     level: 'emergency',
     patterns: [
@@ -84,6 +87,7 @@ export const triageRules: TriageRule[] = [
   },
   {
     id: 'stroke',
+    source: 'NHS: Stroke — symptoms (FAST); BE FAST (balance, eyes): American Stroke Association; NICE NG128',
     category: 'Stroke signs (face, arm, speech)',
     level: 'emergency',
     patterns: [
@@ -152,6 +156,7 @@ export const triageRules: TriageRule[] = [
   },
   {
     id: 'breathing',
+    source: 'NHS: Shortness of breath — when to call 999; choking: Resuscitation Council UK',
     category: 'Severe breathing difficulty',
     level: 'emergency',
     patterns: [
@@ -182,6 +187,7 @@ export const triageRules: TriageRule[] = [
   },
   {
     id: 'anaphylaxis',
+    source: 'NHS: Anaphylaxis; Resuscitation Council UK: Emergency treatment of anaphylaxis (2021)',
     shadows: ['allergic_reaction', 'anaphylaxis_swelling'],
     category: 'Severe allergic reaction (anaphylaxis)',
     level: 'emergency',
@@ -202,6 +208,7 @@ export const triageRules: TriageRule[] = [
   },
   {
     id: 'anaphylaxis_swelling',
+    source: 'NHS: Anaphylaxis; NICE CG134 (anaphylaxis)',
     shadows: ['allergic_reaction'],
     category: 'Swelling after an allergen (possible anaphylaxis)',
     level: 'emergency',
@@ -223,6 +230,7 @@ export const triageRules: TriageRule[] = [
   },
   {
     id: 'suicide_self_harm',
+    source: 'NHS: Help for suicidal thoughts; WHO: Preventing suicide — a resource for media and helplines',
     category: 'Suicidal thoughts or self-harm',
     level: 'emergency',
     onHistory: 'urgent',
@@ -250,6 +258,7 @@ export const triageRules: TriageRule[] = [
   },
   {
     id: 'harm_to_others',
+    source: 'NHS 111: Mental health crisis — get urgent help',
     category: 'Risk of harming someone',
     level: 'emergency',
     header: crisisHeader,
@@ -261,6 +270,7 @@ export const triageRules: TriageRule[] = [
   },
   {
     id: 'overdose_poisoning',
+    source: 'NHS: Poisoning; NHS: Paracetamol overdose (delayed harm); button batteries: CAPT / NHS',
     shadows: ['medication_error'],
     category: 'Overdose or poisoning',
     level: 'emergency',
@@ -283,6 +293,7 @@ export const triageRules: TriageRule[] = [
   },
   {
     id: 'severe_bleeding',
+    source: 'NHS: First aid — severe bleeding; St John Ambulance',
     shadows: ['gi_bleeding', 'heavy_period'],
     category: 'Severe bleeding',
     level: 'emergency',
@@ -305,6 +316,7 @@ export const triageRules: TriageRule[] = [
   },
   {
     id: 'unconscious_seizure',
+    source: 'NHS: First aid — unconscious person, epilepsy — what to do if someone has a seizure',
     shadows: ['fainting'],
     category: 'Unconsciousness, collapse or seizure',
     level: 'emergency',
@@ -332,6 +344,7 @@ export const triageRules: TriageRule[] = [
   },
   {
     id: 'not_moving',
+    source: 'NHS: First aid — CPR; Resuscitation Council UK',
     category: 'Person not moving or not responding',
     level: 'emergency',
     patterns: [
@@ -349,6 +362,7 @@ export const triageRules: TriageRule[] = [
   },
   {
     id: 'head_injury_severe',
+    source: 'NICE NG232 (head injury) — red flags; NHS: Head injury and concussion',
     shadows: ['head_injury'],
     category: 'Head injury with danger signs',
     level: 'emergency',
@@ -373,6 +387,7 @@ export const triageRules: TriageRule[] = [
   },
   {
     id: 'skull_fracture',
+    source: 'NHS: Head injury and concussion',
     shadows: ['head_injury'],
     category: 'Severe head injury',
     level: 'emergency',
@@ -381,6 +396,7 @@ export const triageRules: TriageRule[] = [
   },
   {
     id: 'meningitis',
+    source: 'NHS: Meningitis — symptoms; Meningitis Now',
     category: 'Possible meningitis (fever, stiff neck, rash)',
     level: 'emergency',
     patterns: [
@@ -393,6 +409,7 @@ export const triageRules: TriageRule[] = [
   },
   {
     id: 'non_blanching_rash',
+    source: 'NHS: Meningitis — glass test; NICE NG240 (meningitis)',
     category: 'Rash that does not fade (possible meningitis or sepsis)',
     level: 'emergency',
     patterns: [
@@ -409,6 +426,7 @@ export const triageRules: TriageRule[] = [
   },
   {
     id: 'sepsis',
+    source: 'NHS: Sepsis — symptoms; UK Sepsis Trust; NICE NG51',
     category: 'Possible sepsis (infection with danger signs)',
     level: 'emergency',
     patterns: [
@@ -429,6 +447,7 @@ export const triageRules: TriageRule[] = [
   },
   {
     id: 'pregnancy_bleeding',
+    source: 'NHS: Vaginal bleeding in pregnancy; ectopic pregnancy',
     shadows: ['pregnancy_warning'],
     category: 'Bleeding or severe pain in pregnancy',
     level: 'emergency',
@@ -450,6 +469,7 @@ export const triageRules: TriageRule[] = [
   },
   {
     id: 'infant_fever',
+    source: 'NHS: Fever in children (under 3 months, 38 °C); NICE NG143',
     shadows: ['child_unwell', 'high_fever'],
     category: 'Fever in a baby under 3 months',
     level: 'emergency',
@@ -462,6 +482,7 @@ export const triageRules: TriageRule[] = [
   },
   {
     id: 'child_danger',
+    source: 'NHS: Signs of serious illness in a baby or child; NICE NG143 (traffic light: red)',
     shadows: ['child_unwell'],
     category: 'Danger signs in a baby or child',
     level: 'emergency',
@@ -479,6 +500,7 @@ export const triageRules: TriageRule[] = [
   },
   {
     id: 'sudden_confusion',
+    source: 'NHS: Confusion (sudden) — call 999',
     category: 'Sudden confusion',
     level: 'emergency',
     patterns: [
@@ -497,6 +519,7 @@ export const triageRules: TriageRule[] = [
   },
   {
     id: 'diabetic_emergency',
+    source: 'NHS: Low blood sugar (hypoglycaemia); Diabetes UK: DKA',
     category: 'Diabetic emergency',
     level: 'emergency',
     patterns: [
@@ -514,6 +537,7 @@ export const triageRules: TriageRule[] = [
   // ------------------------------------------------------------------ urgent
   {
     id: 'head_injury',
+    source: 'NHS: Head injury and concussion; NICE NG232',
     category: 'Head injury',
     level: 'urgent',
     patterns: [
@@ -526,6 +550,7 @@ export const triageRules: TriageRule[] = [
   },
   {
     id: 'allergic_reaction',
+    source: 'NHS: Allergies — when to get help',
     category: 'Allergic reaction',
     level: 'urgent',
     patterns: [
@@ -539,6 +564,7 @@ export const triageRules: TriageRule[] = [
   },
   {
     id: 'fainting',
+    source: 'NHS: Fainting — when to get medical help',
     category: 'Fainting',
     level: 'urgent',
     patterns: [
@@ -550,6 +576,7 @@ export const triageRules: TriageRule[] = [
   },
   {
     id: 'severe_abdominal_pain',
+    source: 'NHS: Stomach ache — when to get help; appendicitis',
     category: 'Severe abdominal pain',
     level: 'urgent',
     patterns: [
@@ -563,6 +590,7 @@ export const triageRules: TriageRule[] = [
   },
   {
     id: 'high_fever',
+    source: 'NHS: High temperature (fever) in adults; NHS 111',
     category: 'Very high fever',
     level: 'urgent',
     patterns: [
@@ -575,6 +603,7 @@ export const triageRules: TriageRule[] = [
   },
   {
     id: 'child_unwell',
+    source: 'NHS: Dehydration in children; NICE NG143',
     category: 'Unwell child who needs a doctor today',
     level: 'urgent',
     patterns: ['\\b{child}\\b'],
@@ -588,6 +617,7 @@ export const triageRules: TriageRule[] = [
   },
   {
     id: 'pregnancy_warning',
+    source: 'NHS: Baby movements in pregnancy; pre-eclampsia symptoms',
     category: 'Warning signs in pregnancy',
     level: 'urgent',
     patterns: [
@@ -609,6 +639,7 @@ export const triageRules: TriageRule[] = [
   },
   {
     id: 'burns',
+    source: 'NHS: Burns and scalds — treatment',
     category: 'Serious burn',
     level: 'urgent',
     patterns: [
@@ -621,6 +652,7 @@ export const triageRules: TriageRule[] = [
   },
   {
     id: 'testicular_pain',
+    source: 'NHS: Testicle pain — torsion is an emergency',
     category: 'Sudden testicular pain',
     level: 'urgent',
     patterns: [
@@ -633,6 +665,7 @@ export const triageRules: TriageRule[] = [
   },
   {
     id: 'medication_error',
+    source: 'NHS: What to do if you take too much of a medicine; NHS 111',
     category: 'Wrong or double dose of a medicine',
     level: 'urgent',
     patterns: [
@@ -645,6 +678,7 @@ export const triageRules: TriageRule[] = [
   },
   {
     id: 'gi_bleeding',
+    source: 'NHS: Blood in poo — black or dark red poo',
     category: 'Possible internal bleeding',
     level: 'urgent',
     patterns: [
@@ -657,6 +691,7 @@ export const triageRules: TriageRule[] = [
   },
   {
     id: 'heavy_period',
+    source: 'NHS: Heavy periods — when to get help',
     category: 'Very heavy bleeding',
     level: 'urgent',
     patterns: [

@@ -108,6 +108,7 @@ export function compileRules(
     ids.add(r.id);
     if (r.patterns.length === 0) throw new Error(`triage rule ${r.id}: no patterns`);
     if (!r.advice) throw new Error(`triage rule ${r.id}: no advice`);
+    if (!r.source) throw new Error(`triage rule ${r.id}: no source`);
   }
   for (const r of rules) {
     for (const s of r.shadows ?? []) if (!ids.has(s)) throw new Error(`triage rule ${r.id}: shadows unknown ${s}`);

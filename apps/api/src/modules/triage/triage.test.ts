@@ -237,10 +237,18 @@ describe('triage rules (data)', () => {
   });
 
   it('a bad rule is refused at load with its id', () => {
-    const bad: TriageRule = { id: 'x', category: 'x', level: 'urgent', patterns: ['{nope}'], advice: 'x' };
+    const bad: TriageRule = {
+      id: 'x',
+      category: 'x',
+      source: 'x',
+      level: 'urgent',
+      patterns: ['{nope}'],
+      advice: 'x',
+    };
     assert.throws(() => compileRules([bad]), /triage rule x: unknown macro/);
     assert.throws(() => compileRules([{ ...bad, patterns: ['(unclosed'] }]), /bad pattern/);
     assert.throws(() => compileRules([bad, bad]), /duplicate id/);
+    assert.throws(() => compileRules([{ ...bad, patterns: ['x'], source: '' }]), /no source/);
   });
 
   it('every rule has at least one positive sentence in this suite', () => {
