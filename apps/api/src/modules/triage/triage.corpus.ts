@@ -134,6 +134,10 @@ export const corpus: Record<TriageLanguageCode, CorpusCase[]> = {
     ['what dose of ibuprofen for a sprained ankle?', null],
   ],
   de: [
+    ['Das bringt mich noch um', null],
+    ['Ich sterbe vor Lachen', null],
+    ['Ich bin so müde, ich könnte umfallen', null],
+    ['Ich habe mir den Kopf zerbrochen über die Rechnung', null],
     ['Die Brustschmerzen sind wieder weg', 'chest_pain', 'urgent'],
     ['Ich hatte keine Atemnot', null],
     ['Mein Arm ist nicht gelähmt', null],
@@ -257,6 +261,9 @@ export const corpus: Record<TriageLanguageCode, CorpusCase[]> = {
     ['ich habe Zahnschmerzen', null],
   ],
   fr: [
+    ['Je meurs de faim', null],
+    ['ça me tue', null],
+    ["j'ai la tête qui tourne un peu", null],
     ['la douleur thoracique a disparu', 'chest_pain', 'urgent'],
     ["Je n'ai jamais eu d'AVC", null],
     ["Il n'a pas de mal à parler", null],
@@ -362,6 +369,9 @@ export const corpus: Record<TriageLanguageCode, CorpusCase[]> = {
     ['fièvre depuis deux semaines et toux', null],
   ],
   es: [
+    ['Me mata el calor', null],
+    ['Tengo el corazón roto', null],
+    ['tengo la nariz tapada y no puedo respirar bien por la nariz', null],
     ['el dolor de pecho ya se fue', 'chest_pain', 'urgent'],
     ['No tengo la cara caída', null],
     ['Nunca he tenido convulsiones', null],
