@@ -7,6 +7,10 @@
  * The output is split into sentences (on . ! ? ; : and new lines) and each sentence into clauses
  * (on commas and contrastive conjunctions such as "but", "however", "although"). Negation is
  * scoped to a clause; history ("last year") and resolution ("went away") to a sentence.
+ *
+ * `normalizeText` is the English form. German, French and Spanish go through `foldText` (accents and
+ * umlauts folded, ß → ss, apostrophes and hyphens to spaces) and their own language pack's
+ * `normalize` (`triage.language.ts`); `splitSentences` takes the pack's clause-break expression.
  */
 
 /** Whole-word replacements applied after lower-casing (misspellings, shorthand, joined words). */
@@ -144,8 +148,26 @@ export function normalizeText(input: string): string {
   return s.replace(/[ \t]+/g, ' ').trim();
 }
 
+/**
+ * Language-neutral folding for the non-English packs and for language detection: NFKC, lower case,
+ * ß → ss, æ/œ → ae/oe, every diacritic dropped (é → e, ñ → n, ä → a, ç → c), apostrophes, quotes
+ * and hyphens to spaces (French elisions "j'ai" → "j ai", "Brust-Schmerzen" → "brust schmerzen"),
+ * letters repeated for emphasis collapsed, every other symbol but clause boundaries to a space.
+ * Plain code rather than a library: it is four `replace` calls on the platform's own Unicode
+ * tables (`normalize('NFD')` + `\p{M}`), and it must be exactly what the patterns are written against.
+ */
+export function foldText(input: string): string {
+  let s = input.normalize('NFKC').toLowerCase();
+  s = s.replace(/ß/g, 'ss').replace(/æ/g, 'ae').replace(/œ/g, 'oe');
+  s = s.normalize('NFD').replace(/\p{M}+/gu, '');
+  s = s.replace(/([a-z])\1{2,}/g, '$1$1');
+  s = s.replace(/[^a-z0-9.,!?;:\n]+/g, ' ');
+  s = s.replace(/(\d)[.,](\d)/g, '$1 $2');
+  return s.replace(/[ \t]+/g, ' ').trim();
+}
+
 /** Contrastive conjunctions end a clause (and so a negation's reach). */
-const CLAUSE_BREAK =
+export const englishClauseBreak =
   /\s*(?:,|\b(?:but|however|although|though|yet|except|whereas|apart from|aside from|and then|and now)\b)\s*/;
 
 export interface Sentence {
@@ -156,13 +178,13 @@ export interface Sentence {
 }
 
 /** Normalized sentences of a message, each split into clauses. Empty clauses are dropped. */
-export function splitSentences(normalized: string): Sentence[] {
+export function splitSentences(normalized: string, clauseBreak: RegExp = englishClauseBreak): Sentence[] {
   return normalized
     .split(/[.!?;:\n]+/)
     .map((sentence) => ({
       text: sentence.replace(/,/g, ' ').replace(/\s+/g, ' ').trim(),
       clauses: sentence
-        .split(CLAUSE_BREAK)
+        .split(clauseBreak)
         .map((c) => c.trim())
         .filter((c) => c.length > 0),
     }))

@@ -15,6 +15,8 @@ export interface TriageRule {
   id: string;
   /** Human name of the category. */
   category: string;
+  /** Where the warning signs and the advice come from (named public guidance). */
+  source: string;
   level: TriageLevel;
   /** Any of these, not negated, in a clause of a sentence that is not history, fires the rule. */
   patterns: string[];
@@ -47,7 +49,7 @@ export const macros: Record<string, string> = {
 
 const EMERGENCY_HEADER =
   '**This could be a medical emergency. Call {emergencyNumber} now** or go to the nearest emergency department. Do not wait to see if it gets better, and do not drive yourself.';
-const CRISIS_HEADER =
+export const crisisHeader =
   "**You don't have to face this alone.** If you are in danger or might act on these thoughts, call {emergencyNumber} now.";
 
 export const levelHeaders: Record<TriageLevel, string> = {
@@ -66,6 +68,7 @@ export const triageRules: TriageRule[] = [
   // ------------------------------------------------------------------ emergency
   {
     id: 'chest_pain',
+    source: 'NHS: Heart attack — symptoms; aspirin 300 mg: NHS / Resuscitation Council UK first aid',
     category: 'Chest pain or possible heart attack',
     level: 'emergency',
     patterns: [
@@ -74,6 +77,8 @@ export const triageRules: TriageRule[] = [
       '\\b(?:pain|pains|ache|pressure|tightness|heaviness|squeezing|weight|crushing feeling|burning) (?:in|on|across|around|behind) (?:{poss} )?chest\\b',
       '\\b(?:crushing|squeezing|pressing|stabbing|sharp|tight|heavy) (?:feeling |sensation |pain )?(?:in|on|across|behind) (?:{poss} )?chest\\b',
       '\\b(?:elephant|weight|something|someone) (?:is )?(?:sitting |standing |pressing |pushing )?on {poss} chest\\b',
+      '\\b(?:squeez\\w*|crush\\w*|pressing on|pressure (?:on|around)|gripping) {poss} heart\\b',
+      '\\bheart (?:is )?(?:being )?(?:squeezed|crushed|in a vice|gripped)\\b',
       '\\b(?:having|had|have|be|is|it is|like|think|maybe|possibly|probably|might|could|is this) (?:[a-z]+ ){0,3}?heart attack\\b',
       '\\bpain (?:is )?(?:spreading|radiating|going|shooting|moving|travell?ing) (?:down |into |to |up |through )+{poss} (?:left )?(?:arm|jaw|neck|shoulder)\\b',
     ],
@@ -82,6 +87,7 @@ export const triageRules: TriageRule[] = [
   },
   {
     id: 'stroke',
+    source: 'NHS: Stroke — symptoms (FAST); BE FAST (balance, eyes): American Stroke Association; NICE NG128',
     category: 'Stroke signs (face, arm, speech)',
     level: 'emergency',
     patterns: [
@@ -96,10 +102,23 @@ export const triageRules: TriageRule[] = [
       '\\b(?:one|left|right) side of {poss} body {be} {adv}(?:weak|numb|paraly[sz]ed|not working|heavy|floppy)\\b',
       '\\b(?:arm|leg|hand) {be} {adv}suddenly {adv}(?:weak|numb|limp|paraly[sz]ed|heavy|useless|dead)\\b',
       '\\bsuddenly (?:can not|could not) (?:lift|move|feel|raise) {poss} (?:left |right )?(?:arm|leg|hand)\\b',
+      '\\b{cant} (?:lift|raise|move|feel|use|grip with) {poss} (?:left |right )?(?:arm|leg|hand|arms|legs)\\b',
+      '\\b{cant} (?:feel|move|use) {poss} (?:left|right) (?:side|half)\\b',
+      '\\b{cant} (?:feel|move) (?:one side|half) of {poss} (?:face|body|mouth)\\b',
+      '\\b(?:arm|leg|hand) {be} {adv}(?:dead|limp|useless|floppy|not working|paraly[sz]ed|flopping)\\b',
+      '\\b(?:arm|leg) (?:just )?(?:dropped|flopped|gave way|gave out|went limp|went dead|went numb)\\b',
+      '\\b(?:left|right) (?:arm|leg|hand|foot|side) (?:just |suddenly )?(?:went|has gone|is|feels|felt|got|is going) (?:suddenly |all |really |very )?(?:numb|weak|dead|limp|heavy|floppy)\\b',
+      '\\b(?:one side|half|side) of {poss} (?:face|mouth|body) (?:will not|does not|can not|is not|has stopped|stopped) (?:move|moving|work|working)\\b',
+      '\\b{cant} (?:keep|hold) (?:my|his|her|their) balance\\b',
+      '\\b(?:keeps?|kept|keep on) (?:losing (?:my|his|her|their) balance|staggering|stumbling)\\b',
       // Speech
       '\\b(?:slurred|slurring|garbled|jumbled) (?:speech|words|talking)\\b',
       '\\b(?:speech|words|talking|voice) {be} {adv}(?:slurred|slurring|garbled|jumbled|gibberish|coming out wrong|not making sense)\\b',
+      '\\bspeech {be} {adv}(?:weird|strange|funny|odd|off|thick|drunk|muffled|wrong|not right)\\b',
       '\\b(?:slurring|talking nonsense|talking gibberish|speaking gibberish|speaking nonsense)\\b',
+      '\\b(?:words?|speech|sentences?) (?:are |is |keep |keeps )?(?:come|comes|coming|came) out (?:all )?(?:wrong|jumbled|garbled|weird|funny|strange|mixed up|slurred|backwards|like nonsense)\\b',
+      '\\b(?:talking|speaking|sounds?|sounding) (?:funny|weird|strange|drunk|slurred|garbled)\\b',
+      '\\b(?:mixing up|mixes up|mixed up|jumbling) (?:my |his |her |their )?words\\b',
       '\\b(?:can not|could not|unable to|trouble|difficulty|struggling to|struggles to) (?:speak|speaking|talk|talking) (?:properly|clearly|right|normally|straight|anymore)\\b',
       '\\b(?:can not|could not|unable to|trouble|struggling to) (?:get (?:my|his|her|their|the) words out|find (?:the |my )?words|form words|say words)\\b',
       // Named, and the other sudden signs
@@ -107,20 +126,37 @@ export const triageRules: TriageRule[] = [
       '\\b(?:tia|transient isch(?:a)?emic attack)\\b',
       '\\bsudden(?:ly)? (?:loss of (?:vision|sight)|vision loss|blindness|went blind|double vision|lost (?:my |his |her |the )?(?:vision|sight))\\b',
       '\\b(?:lost|losing) (?:the |my )?(?:vision|sight) in (?:one|my left|my right|left|right|an|one of my) eyes?\\b',
-      '\\b(?:worst|worse) headache (?:of|in) {poss} life\\b',
+      '\\bsudden(?:ly)? {adv}(?:blurry|blurred|blurring|dim|dark|grey|gray|black|loss of|lost|no|double|patchy) (?:vision|sight)\\b',
+      '\\b(?:vision|sight) {be} {adv}suddenly {adv}(?:blurry|blurred|dim|dark|gone|black|grey|gray|double|blacked out)\\b',
+      '\\b{cant} see (?:out of|with|from|anything (?:out of|with|from)) (?:one|my left|my right|one of my|an|his left|his right|her left|her right) eyes?\\b',
+      '\\b(?:blind|dark|black|blurry|curtain) (?:in|over|across) (?:one|my left|my right|left|right) eye\\b',
+      '\\bsudden(?:ly)? {adv}(?:loss of balance|lost (?:my |his |her )?balance|off balance|unsteady|can not walk (?:straight|properly)|can not stand up|room is spinning|vertigo|falling to one side)\\b',
+      '\\b(?:dizzy|dizziness|vertigo|spinning|unsteady|off balance|wobbly|lost (?:my |his |her )?balance)\\b.{0,40}\\b{cant} (?:walk|stand|stay upright|keep (?:my|his|her) balance)(?: up)?(?: straight| properly| in a straight line| without falling)?\\b',
+      '\\b{cant} walk (?:straight|in a straight line)\\b.{0,40}\\b(?:dizzy|dizziness|vertigo|spinning|falling)\\b',
+      '\\b(?:dizzy|dizziness|vertigo)\\b.{0,30}\\b(?:seeing double|double vision|see double)\\b',
+      '\\b(?:keeps?|keep on|kept) (?:falling|veering|leaning|tipping) (?:over )?(?:to|towards) (?:one|the left|the right) side\\b',
+      '\\b(?:worst|worse|most painful|most severe) headache (?:of|in) {poss} (?:life|entire life|whole life)\\b',
+      '\\b(?:worst|worse) headache (?:i|he|she|they) (?:have|has) ever (?:had|felt)\\b',
+      '\\bheadache (?:came on|hit|started|struck) (?:like a|out of nowhere|all at once|in seconds|suddenly)\\b',
       '\\bthunderclap headache\\b',
-      '\\bsudden(?:ly)? {adv}(?:severe|terrible|excruciating|explosive|horrible|intense|crazy|worst|blinding) headache\\b',
+      '\\bsudden(?:ly)? (?:a |an |got a |had a |have a |this )?{adv}(?:severe|terrible|excruciating|explosive|horrible|intense|crazy|worst|blinding|splitting|unbearable) headache\\b',
     ],
     unless: [
       '\\b(?:dentist|dental|anaesthetic|anesthetic|novocaine|filling|root canal)\\b',
       '\\bheat ?stroke (?:risk|prevention|tips)\\b',
-      '\\bstroke (?:my|his|her|the) (?:cat|dog|hair|back|arm)\\b',
+      '\\bstroke (?:my|his|her|the|its|their|a) (?:cat|dog|kitten|puppy|pet|horse|hair|beard|back|arm|face|cheek|fur)\\b',
+      '\\b(?:stroking|stroked|strokes) (?:the |my |his |her |its )?(?:cat|dog|kitten|puppy|pet|horse|hair|beard|fur)\\b',
+      '\\b(?:golf|swimming|tennis|swim|breast|back|brush|paint|key|master|heat) ?strokes?\\b',
+      '\\b(?:after (?:the |my |a )?(?:gym|workout|fall|injury|accident|surgery|operation|op|vaccin\\w*|jab|shot|lifting)|shoulder|sprain\\w*|fractur\\w*|broken|twisted|pulled a muscle|above {poss} head|over {poss} head|in a cast|plaster|slept on|sleeping on|from sitting|from lying)\\b',
+      '\\b(?:signs|symptoms|warning signs) of (?:a )?stroke\\b',
+      '\\bstroke (?:risk|prevention|awareness|unit nurse|survivors?)\\b',
     ],
     advice:
       'A drooping face, weakness in an arm or leg, or slurred or muddled speech can be a stroke: every minute counts. Note the time the symptoms started and tell the call handler. Do not eat, drink or take medicine, including aspirin, until a clinician says so. Even if the signs go away, it still needs checking today.',
   },
   {
     id: 'breathing',
+    source: 'NHS: Shortness of breath — when to call 999; choking: Resuscitation Council UK',
     category: 'Severe breathing difficulty',
     level: 'emergency',
     patterns: [
@@ -151,6 +187,7 @@ export const triageRules: TriageRule[] = [
   },
   {
     id: 'anaphylaxis',
+    source: 'NHS: Anaphylaxis; Resuscitation Council UK: Emergency treatment of anaphylaxis (2021)',
     shadows: ['allergic_reaction', 'anaphylaxis_swelling'],
     category: 'Severe allergic reaction (anaphylaxis)',
     level: 'emergency',
@@ -159,7 +196,9 @@ export const triageRules: TriageRule[] = [
       '\\bthroat {be} like (?:it is )?(?:closing|swelling|tightening)\\b',
       '\\b(?:swelling|swollen|swelled) (?:of |in |up )?{poss} (?:throat|tongue)\\b',
       '\\b(?:tongue|throat) {be} {adv}(?:swelling|swollen|puffing up|puffy|blowing up|huge|thick)\\b',
-      '\\b(?:tongue|throat) (?:swelling|swelled)\\b',
+      '\\b(?:tongue|throat) (?:swelling|swelled|swells|closing|closing up|tightening|is closing)\\b',
+      '\\b(?:can not|could not|hard to|struggling to|trouble) swallow(?:ing)?\\b.{0,30}\\b(?:swell\\w*|swollen|allerg\\w*|hives|sting|peanut\\w*|nuts?)\\b',
+      '\\b(?:swell\\w*|swollen|allerg\\w*|hives|sting|peanut\\w*)\\b.{0,30}\\b(?:can not|could not|hard to|struggling to|trouble) swallow(?:ing)?\\b',
       '\\banaphyla(?:xis|ctic|ctic shock)\\b',
       '\\b(?:used|use|using|needed|need|needs|gave|give|giving|injected|inject|should i use|do i use|had to use) (?:my |his |her |their |an |the |a )?(?:epipen|epinephrine|adrenaline|auto injector)\\b',
       '\\b(?:severe|bad|serious|major|massive|huge) allergic reaction\\b',
@@ -169,12 +208,15 @@ export const triageRules: TriageRule[] = [
   },
   {
     id: 'anaphylaxis_swelling',
+    source: 'NHS: Anaphylaxis; NICE CG134 (anaphylaxis)',
     shadows: ['allergic_reaction'],
     category: 'Swelling after an allergen (possible anaphylaxis)',
     level: 'emergency',
     patterns: [
       '\\b(?:lips?|face|mouth|eyes|eyelids) {be} {adv}(?:swelling|swollen|puffing up|puffy|blowing up|huge)\\b',
       '\\b(?:swelling|swollen|swelled) (?:of |in |up )?{poss} (?:lips?|face|mouth)\\b',
+      '\\b(?:lips?|face|mouth|eyes|eyelids) (?:swelling|swelling up|swelled|swelled up|puffing up|blowing up|ballooning)\\b',
+      '\\b(?:swollen|puffy|fat) (?:lips?|face|mouth|eyes)\\b',
       '\\bhives (?:all over|everywhere|over my whole body)\\b',
     ],
     withAny: [
@@ -188,10 +230,11 @@ export const triageRules: TriageRule[] = [
   },
   {
     id: 'suicide_self_harm',
+    source: 'NHS: Help for suicidal thoughts; WHO: Preventing suicide — a resource for media and helplines',
     category: 'Suicidal thoughts or self-harm',
     level: 'emergency',
     onHistory: 'urgent',
-    header: CRISIS_HEADER,
+    header: crisisHeader,
     patterns: [
       '\\bkill(?:ing)? (?:myself|my self)\\b',
       '\\b(?:want|wanted|wanting|going|gonna|thinking|thought|think|urge|urges|plan|planning|planned|tempted|feel like|considering|tried|trying|try) (?:to |of |about |on )?(?:kill|killing|hurt|hurting|harm|harming|cut|cutting|burn|burning|end|ending|hang|hanging|drown|drowning|shoot|shooting|overdose|overdosing|poison|poisoning) (?:myself|my self|my life|it all)\\b',
@@ -202,6 +245,7 @@ export const triageRules: TriageRule[] = [
       '\\b(?:do not|does not|no longer|not|never) (?:want|wanna|wish)(?: to)? (?:live|be alive|exist|wake up|be here|go on|be around)\\b',
       '\\b(?:unalive|unaliving) (?:myself|my self)\\b',
       '\\bnot sure (?:if |whether )?(?:i|he|she) (?:want|wants|wanna) to (?:live|be alive|go on|be here)\\b',
+      '\\b(?:see no|do not see (?:the|any)|what is the|no) point (?:in |of )?(?:living|going on|life|being alive|carrying on|being here)\\b',
       '\\b(?:better off dead|better off without me|no reason to live|nothing (?:left )?to live for|not worth living|life is not worth|no point (?:in )?living|no point (?:in )?going on|can not go on (?:living|like this|anymore)|see no way out|no way out)\\b',
       '\\b(?:cutting|cut|burning|burned|harming|hurting|hurt|scratching) myself\\b',
     ],
@@ -214,9 +258,10 @@ export const triageRules: TriageRule[] = [
   },
   {
     id: 'harm_to_others',
+    source: 'NHS 111: Mental health crisis — get urgent help',
     category: 'Risk of harming someone',
     level: 'emergency',
-    header: CRISIS_HEADER,
+    header: crisisHeader,
     patterns: [
       '\\b(?:want|wanted|going|gonna|plan|planning|urge|urges|thinking about|tempted) (?:to )?(?:kill|hurt|harm|stab|shoot|strangle) {person}\\b',
     ],
@@ -225,6 +270,7 @@ export const triageRules: TriageRule[] = [
   },
   {
     id: 'overdose_poisoning',
+    source: 'NHS: Poisoning; NHS: Paracetamol overdose (delayed harm); button batteries: CAPT / NHS',
     shadows: ['medication_error'],
     category: 'Overdose or poisoning',
     level: 'emergency',
@@ -247,6 +293,7 @@ export const triageRules: TriageRule[] = [
   },
   {
     id: 'severe_bleeding',
+    source: 'NHS: First aid — severe bleeding; St John Ambulance',
     shadows: ['gi_bleeding', 'heavy_period'],
     category: 'Severe bleeding',
     level: 'emergency',
@@ -269,6 +316,7 @@ export const triageRules: TriageRule[] = [
   },
   {
     id: 'unconscious_seizure',
+    source: 'NHS: First aid — unconscious person, epilepsy — what to do if someone has a seizure',
     shadows: ['fainting'],
     category: 'Unconsciousness, collapse or seizure',
     level: 'emergency',
@@ -296,6 +344,7 @@ export const triageRules: TriageRule[] = [
   },
   {
     id: 'not_moving',
+    source: 'NHS: First aid — CPR; Resuscitation Council UK',
     category: 'Person not moving or not responding',
     level: 'emergency',
     patterns: [
@@ -313,6 +362,7 @@ export const triageRules: TriageRule[] = [
   },
   {
     id: 'head_injury_severe',
+    source: 'NICE NG232 (head injury) — red flags; NHS: Head injury and concussion',
     shadows: ['head_injury'],
     category: 'Head injury with danger signs',
     level: 'emergency',
@@ -337,6 +387,7 @@ export const triageRules: TriageRule[] = [
   },
   {
     id: 'skull_fracture',
+    source: 'NHS: Head injury and concussion',
     shadows: ['head_injury'],
     category: 'Severe head injury',
     level: 'emergency',
@@ -345,6 +396,7 @@ export const triageRules: TriageRule[] = [
   },
   {
     id: 'meningitis',
+    source: 'NHS: Meningitis — symptoms; Meningitis Now',
     category: 'Possible meningitis (fever, stiff neck, rash)',
     level: 'emergency',
     patterns: [
@@ -357,6 +409,7 @@ export const triageRules: TriageRule[] = [
   },
   {
     id: 'non_blanching_rash',
+    source: 'NHS: Meningitis — glass test; NICE NG240 (meningitis)',
     category: 'Rash that does not fade (possible meningitis or sepsis)',
     level: 'emergency',
     patterns: [
@@ -372,11 +425,38 @@ export const triageRules: TriageRule[] = [
       'A rash that does not fade when a glass is pressed on it, with fever or feeling very unwell, can be meningitis or sepsis, which need treatment immediately.',
   },
   {
+    id: 'sepsis',
+    source: 'NHS: Sepsis — symptoms; UK Sepsis Trust; NICE NG51',
+    category: 'Possible sepsis (infection with danger signs)',
+    level: 'emergency',
+    patterns: [
+      '\\b(?:skin|legs?|arms?|knees?|lips) {be} {adv}(?:mottled|blotchy|patchy|bluish|ashen)\\b',
+      '\\bmottled\\b',
+      '\\b(?:not|has not|have not|has not been|have not been|did not|had not) (?:peed|urinated|passed (?:any )?urine|weed|had a wee|been to the toilet)\\b(?=[a-z ]{0,12}\\b(?:all day|since|for|in (?:a|\\d+|one|two)))',
+      '\\bno (?:urine|pee|wee) (?:all day|for|since|in)\\b',
+      '\\b(?:shivering|shaking|trembling) (?:uncontrollably|violently|like crazy|non stop)\\b|\\buncontrollable shivering\\b',
+      '\\b(?:feel|feels|feeling|felt) like (?:i am|he is|she is|i was|i am going to|he is going to|she is going to|i will|i might) (?:dying|die)\\b',
+      '\\b(?:breathing|breathes|breathe) (?:really |very |super )?fast\\b',
+    ],
+    withAny: [
+      '\\b{fever}',
+      '\\b(?:infection|infected|uti|pneumonia|chills|cellulitis|kidney infection|wound|after (?:surgery|an operation|my operation|the operation)|flu|chest infection)\\b',
+    ],
+    advice:
+      'An infection or fever with confusion, slurred speech, mottled or bluish skin, very fast breathing, uncontrollable shivering or no urine for a day can be sepsis, which needs treatment immediately. Say "I am worried about sepsis".',
+  },
+  {
     id: 'pregnancy_bleeding',
+    source: 'NHS: Vaginal bleeding in pregnancy; ectopic pregnancy',
     shadows: ['pregnancy_warning'],
     category: 'Bleeding or severe pain in pregnancy',
     level: 'emergency',
-    patterns: ['\\bpregnan\\w*\\b', '\\b(?:weeks|months) (?:along|gone)\\b', '\\bectopic\\b'],
+    patterns: [
+      '\\bpregnan\\w*\\b',
+      '\\b(?:weeks|months) (?:along|gone)\\b',
+      '\\b(?:i am|she is|my wife is|my partner is|my girlfriend is|we are) (?:about |nearly |almost |only )?(?:[4-9]|[1-3][0-9]|4[0-2]) (?:weeks|wks)\\b',
+      '\\bectopic\\b',
+    ],
     withAny: [
       '\\b(?:bleeding|bleed|passing blood|haemorrhag\\w*|hemorrhag\\w*)\\b',
       '\\bblood (?:loss|clots?|coming|everywhere|on|in (?:my|the) (?:underwear|pants|knickers|toilet|pad))\\b',
@@ -389,6 +469,7 @@ export const triageRules: TriageRule[] = [
   },
   {
     id: 'infant_fever',
+    source: 'NHS: Fever in children (under 3 months, 38 °C); NICE NG143',
     shadows: ['child_unwell', 'high_fever'],
     category: 'Fever in a baby under 3 months',
     level: 'emergency',
@@ -401,6 +482,7 @@ export const triageRules: TriageRule[] = [
   },
   {
     id: 'child_danger',
+    source: 'NHS: Signs of serious illness in a baby or child; NICE NG143 (traffic light: red)',
     shadows: ['child_unwell'],
     category: 'Danger signs in a baby or child',
     level: 'emergency',
@@ -418,17 +500,26 @@ export const triageRules: TriageRule[] = [
   },
   {
     id: 'sudden_confusion',
+    source: 'NHS: Confusion (sudden) — call 999',
     category: 'Sudden confusion',
     level: 'emergency',
     patterns: [
       '\\bsudden(?:ly)? {adv}(?:confused|disorient\\w*|not making sense|does not know where)\\b',
       '\\b(?:does|did) not (?:know|recogni[sz]e) (?:where (?:he|she|they) (?:is|are)|(?:me|us|his family|her family|anyone))\\b',
+      '\\b(?:confused|disoriented|disorientated|muddled|dazed) (?:and |or )?(?:is |are |am |keeps? )?(?:not making (?:any )?sense|talking nonsense|rambling|babbling|incoherent|disoriented|disorientated|not (?:herself|himself|themselves|myself)|does not know)\\b',
+      '\\b(?:he|she|they|dad|mum|mom|father|mother|husband|wife|grandma|grandpa|grandmother|grandfather|partner|friend) (?:is |are |was |seems |seem |keeps )?(?:suddenly |really |very |just )?(?:not making (?:any )?sense|talking nonsense|incoherent|making no sense)\\b',
+      '\\b(?:does|did|do) not (?:know|remember) (?:what (?:day|year|month) it is|who (?:i am|he is|she is|we are)|(?:his|her|their|my) own name)\\b',
+    ],
+    unless: [
+      '\\b(?:confused|disoriented) (?:about|by|as to|with|whether|why|how|what|which|if)\\b',
+      '\\b(?:app|bill|form|letter|instructions|website|leaflet|article)\\b',
     ],
     advice:
       'Sudden confusion can come from a stroke, a serious infection, low blood sugar or poisoning. Stay with the person and note when it started.',
   },
   {
     id: 'diabetic_emergency',
+    source: 'NHS: Low blood sugar (hypoglycaemia); Diabetes UK: DKA',
     category: 'Diabetic emergency',
     level: 'emergency',
     patterns: [
@@ -446,6 +537,7 @@ export const triageRules: TriageRule[] = [
   // ------------------------------------------------------------------ urgent
   {
     id: 'head_injury',
+    source: 'NHS: Head injury and concussion; NICE NG232',
     category: 'Head injury',
     level: 'urgent',
     patterns: [
@@ -458,18 +550,21 @@ export const triageRules: TriageRule[] = [
   },
   {
     id: 'allergic_reaction',
+    source: 'NHS: Allergies — when to get help',
     category: 'Allergic reaction',
     level: 'urgent',
     patterns: [
       '\\ballergic reaction\\b',
       '\\bhives\\b',
       '\\b(?:lips?|face|eyes|eyelids|mouth) {be} {adv}(?:swelling|swollen|puffing up|puffy)\\b',
+      '\\b(?:lips?|face|mouth|eyelids) (?:swelling|swelling up|swelled|swelled up|puffing up|blowing up|ballooning)\\b',
     ],
     advice:
       'An allergic reaction that spreads, or any swelling of the face or mouth, needs a doctor today. Call {emergencyNumber} at once if breathing, swallowing or the voice is affected, or if you feel faint.',
   },
   {
     id: 'fainting',
+    source: 'NHS: Fainting — when to get medical help',
     category: 'Fainting',
     level: 'urgent',
     patterns: [
@@ -481,6 +576,7 @@ export const triageRules: TriageRule[] = [
   },
   {
     id: 'severe_abdominal_pain',
+    source: 'NHS: Stomach ache — when to get help; appendicitis',
     category: 'Severe abdominal pain',
     level: 'urgent',
     patterns: [
@@ -494,6 +590,7 @@ export const triageRules: TriageRule[] = [
   },
   {
     id: 'high_fever',
+    source: 'NHS: High temperature (fever) in adults; NHS 111',
     category: 'Very high fever',
     level: 'urgent',
     patterns: [
@@ -506,6 +603,7 @@ export const triageRules: TriageRule[] = [
   },
   {
     id: 'child_unwell',
+    source: 'NHS: Dehydration in children; NICE NG143',
     category: 'Unwell child who needs a doctor today',
     level: 'urgent',
     patterns: ['\\b{child}\\b'],
@@ -519,9 +617,14 @@ export const triageRules: TriageRule[] = [
   },
   {
     id: 'pregnancy_warning',
+    source: 'NHS: Baby movements in pregnancy; pre-eclampsia symptoms',
     category: 'Warning signs in pregnancy',
     level: 'urgent',
-    patterns: ['\\bpregnan\\w*\\b', '\\b(?:weeks|months) (?:along|gone)\\b'],
+    patterns: [
+      '\\bpregnan\\w*\\b',
+      '\\b(?:weeks|months) (?:along|gone)\\b',
+      '\\b(?:i am|she is|my wife is|my partner is|my girlfriend is|we are) (?:about |nearly |almost |only )?(?:[4-9]|[1-3][0-9]|4[0-2]) (?:weeks|wks)\\b',
+    ],
     withAny: [
       '\\bbaby (?:is not|has not been|stopped|not|is) (?:moving|kicking)\\b',
       '\\b(?:less|fewer|reduced|no|decreased) (?:baby |fetal |foetal )?(?:movements?|kicks|kicking)\\b',
@@ -536,6 +639,7 @@ export const triageRules: TriageRule[] = [
   },
   {
     id: 'burns',
+    source: 'NHS: Burns and scalds — treatment',
     category: 'Serious burn',
     level: 'urgent',
     patterns: [
@@ -548,6 +652,7 @@ export const triageRules: TriageRule[] = [
   },
   {
     id: 'testicular_pain',
+    source: 'NHS: Testicle pain — torsion is an emergency',
     category: 'Sudden testicular pain',
     level: 'urgent',
     patterns: [
@@ -560,6 +665,7 @@ export const triageRules: TriageRule[] = [
   },
   {
     id: 'medication_error',
+    source: 'NHS: What to do if you take too much of a medicine; NHS 111',
     category: 'Wrong or double dose of a medicine',
     level: 'urgent',
     patterns: [
@@ -572,6 +678,7 @@ export const triageRules: TriageRule[] = [
   },
   {
     id: 'gi_bleeding',
+    source: 'NHS: Blood in poo — black or dark red poo',
     category: 'Possible internal bleeding',
     level: 'urgent',
     patterns: [
@@ -584,6 +691,7 @@ export const triageRules: TriageRule[] = [
   },
   {
     id: 'heavy_period',
+    source: 'NHS: Heavy periods — when to get help',
     category: 'Very heavy bleeding',
     level: 'urgent',
     patterns: [

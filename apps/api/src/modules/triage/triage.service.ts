@@ -14,19 +14,27 @@
  * 5. The highest level wins; the answer is that level's opening line, each fired rule's advice
  *    (rules shadowed by another one that fired are dropped) and a fixed footer, with the
  *    emergency number (and crisis line) from config filled in.
+ *
+ * Every step is the same in every language; what differs (cues, patterns, texts) is the data of a
+ * language pack (`triage.language.ts`, `triage.lang.*.ts`). The language is detected from the text
+ * (cue words; the card's language is a hint), every pack within reach of the best score is run,
+ * and the most urgent result wins: the answer is written in the language of the pack that fired.
+ * The cue words quoted above are the English pack's.
  */
-import { normalizeText, splitSentences, type Sentence } from './triage.normalize.js';
-import {
-  defaultCrisisLine,
-  footer,
-  levelHeaders,
-  macros,
-  triageRules,
-  type TriageLevel,
-  type TriageRule,
-} from './triage.rules.js';
+import { splitSentences, type Sentence } from './triage.normalize.js';
+import { createDetector, type LanguagePack, type LanguageCues, type TriageLanguageCode } from './triage.language.js';
+import { english } from './triage.lang.en.js';
+import { german } from './triage.lang.de.js';
+import { french } from './triage.lang.fr.js';
+import { spanish } from './triage.lang.es.js';
+import { type TriageLevel, type TriageRule } from './triage.rules.js';
 
 export type { TriageLevel } from './triage.rules.js';
+export type { TriageLanguageCode } from './triage.language.js';
+export { languageOfTag, TRIAGE_LANGUAGES } from './triage.language.js';
+
+/** Every language pack, English first (the order breaks ties). */
+export const languagePacks: readonly LanguagePack[] = [english, german, french, spanish];
 
 export interface TriageMatch {
   ruleId: string;
@@ -42,6 +50,8 @@ export interface TriageResult {
   matches: TriageMatch[];
   /** The deterministic urgent-care answer (markdown), or null. */
   answer: string | null;
+  /** The language the message was read in (and the answer is written in). */
+  language: TriageLanguageCode;
 }
 
 export interface TriageOptions {
@@ -50,46 +60,17 @@ export interface TriageOptions {
   crisisLine?: string;
 }
 
+export interface AssessOptions {
+  /** The language the person prefers (the card's `language`, see `languageOfTag`): a hint, not a rule. */
+  language?: TriageLanguageCode;
+}
+
 export interface Triage {
-  assess(text: string): TriageResult;
+  assess(text: string, options?: AssessOptions): TriageResult;
 }
 
 /** Messages are capped at 8000 characters by the API; triage reads at most this much. */
 const MAX_INPUT = 16_000;
-const NEGATION_WINDOW_WORDS = 6;
-
-/** Cues that negate a finding that follows them within the same clause. */
-const PRE_NEGATION =
-  /\b(?:no|not|never|without|denies|denied|deny|denying|nor|neither|none|free of|negative for|absence of|ruled out|rule out|no longer|nothing like)\b/;
-
-/** Phrases that contain a negation word but do not negate what follows ("not sure if", "no idea why"). */
-const PSEUDO_NEGATION =
-  /\b(?:not sure|not certain|not clear|not know|no idea|can not tell|could not tell|not only|not just|no matter|not getting better|no better|not better|not improving|no relief|not help\w*|not stop\w*|not go away|not going away|not easing|not work\w*|not feel (?:well|good|right|ok|okay|great|normal|myself)|not well|not good|not ok|not okay|not right|not normal|not myself|oh no|no one|nobody|nothing helps|without (?:any )?(?:warning|reason|cause|explanation|stopping)|not even|never (?:had|felt|experienced|been)\b(?=.*\b(?:like this|this bad|this much|so bad|before now|until now|until today|this severe|this strong))|whether or not|if not)\b/g;
-
-/** Negation scope ends at these words: a new subject, possessor or reason follows ("without my inhaler I can't breathe"). */
-const SCOPE_BREAK =
-  /\b(?:and|because|cause|since|which|who|so|until|unless|still|then|after|before|when|while|during|from|i|he|she|they|we|you|it|my|his|her|their|our)\b/g;
-
-/** Cues right after a finding that negate it ("chest pain: ruled out", "shortness of breath absent"). */
-const POST_NEGATION =
-  /^\s*(?:(?:is|was|are|were|has been|have been) )?(?:absent|denied|negative|ruled out|not present|none)\b/;
-
-/** The sentence is about the past ... */
-const HISTORY =
-  /\b(?:last (?:week|month|year|summer|winter|spring|autumn|fall|christmas|time)|(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|few|a few|couple of|a couple of|several|many) (?:weeks?|months?|years?|decades?) ago|(?:weeks|months|years|decades) ago|long ago|years back|in (?:19|20)\d\d|back in|in the past|as a (?:child|kid|teenager|teen|baby)|when i was (?:a |an )?(?:child|kid|young|younger|little|teenager|teen|baby|student|pregnant)|used to|history of|previous|previously|years earlier)\b/;
-/** ... unless it also speaks of now. */
-const PRESENT =
-  /\b(?:now|right now|currently|today|tonight|this (?:morning|afternoon|evening|week)|at the moment|again|still|just|started|starting|keeps?|suddenly|ongoing|since|came back|coming back|is back|are back|returned|recurr\w*|happening)\b/;
-/** "fine now" speaks of now but says the finding is over: it does not cancel HISTORY. */
-const RESOLVED_NOW =
-  /\b(?:(?:fine|ok|okay|better|good|gone|well|all good|all right|alright|healthy|recovered|resolved|normal) now|now (?:fine|ok|okay|better|good|gone|well|healthy|recovered|resolved|normal))\b/g;
-
-/** Resolution right after the finding, in the same clause. */
-const RESOLVED_AFTER =
-  /^[a-z ]{0,24}?\b(?:went away|gone|go away|has gone|resolved|subsided|passed(?! out)|disappeared|stopped|eased|settled|better now|fine now|ok now|okay now|is over|over now|wore off|worn off)\b/;
-/** A following clause that only says it is over ("..., but it went away"). */
-const RESOLVED_CLAUSE =
-  /^(?:it|that|this|they|the pain|pain|which|and)?\s*(?:has |have |had |is |was |went |seems |seemed |then |all |completely |totally |now )*(?:gone|went away|go away|resolved|subsided|passed(?! out)|disappeared|stopped|eased|settled|fine|better|ok|okay|over|wore off)\b/;
 
 interface CompiledRule {
   rule: TriageRule;
@@ -103,7 +84,7 @@ interface CompiledRule {
   prefilter: RegExp;
 }
 
-function expand(source: string, ruleId: string, flags = 'g'): RegExp {
+function expand(source: string, ruleId: string, macros: Record<string, string>, flags = 'g'): RegExp {
   const expanded = source.replace(/\{([a-z]+)\}/g, (whole, name: string) => {
     const value = macros[name];
     if (value === undefined) throw new Error(`triage rule ${ruleId}: unknown macro ${whole}`);
@@ -117,47 +98,49 @@ function expand(source: string, ruleId: string, flags = 'g'): RegExp {
 }
 
 /** Compile and check rules (unique ids, known macros and shadows, valid patterns). */
-export function compileRules(rules: readonly TriageRule[]): CompiledRule[] {
+export function compileRules(
+  rules: readonly TriageRule[],
+  macros: Record<string, string> = english.macros,
+): CompiledRule[] {
   const ids = new Set<string>();
   for (const r of rules) {
     if (ids.has(r.id)) throw new Error(`triage rule ${r.id}: duplicate id`);
     ids.add(r.id);
     if (r.patterns.length === 0) throw new Error(`triage rule ${r.id}: no patterns`);
+    if (!r.advice) throw new Error(`triage rule ${r.id}: no advice`);
+    if (!r.source) throw new Error(`triage rule ${r.id}: no source`);
   }
   for (const r of rules) {
     for (const s of r.shadows ?? []) if (!ids.has(s)) throw new Error(`triage rule ${r.id}: shadows unknown ${s}`);
   }
   return rules.map((rule) => ({
     rule,
-    patterns: rule.patterns.map((p) => expand(p, rule.id)),
-    withAny: (rule.withAny ?? []).map((p) => expand(p, rule.id)),
-    unless: (rule.unless ?? []).map((p) => expand(p, rule.id, '')),
-    any: rule.patterns.map((p) => expand(p, rule.id, '')),
-    prefilter: new RegExp(rule.patterns.map((p) => `(?:${expand(p, rule.id, '').source})`).join('|')),
+    patterns: rule.patterns.map((p) => expand(p, rule.id, macros)),
+    withAny: (rule.withAny ?? []).map((p) => expand(p, rule.id, macros)),
+    unless: (rule.unless ?? []).map((p) => expand(p, rule.id, macros, '')),
+    any: rule.patterns.map((p) => expand(p, rule.id, macros, '')),
+    prefilter: new RegExp(rule.patterns.map((p) => `(?:${expand(p, rule.id, macros, '').source})`).join('|')),
   }));
 }
 
-function isNegated(clause: string, start: number, end: number): boolean {
+function isNegated(cues: LanguageCues, clause: string, start: number, end: number): boolean {
   const before = clause.slice(0, start).trim();
   if (before) {
     // Only the words after the last scope break, and at most the last few of them.
-    const parts = before.split(SCOPE_BREAK);
-    const scope = (parts[parts.length - 1] ?? '').trim().split(' ').slice(-NEGATION_WINDOW_WORDS).join(' ');
-    const withoutPseudo = scope.replace(PSEUDO_NEGATION, ' _ ');
+    const parts = before.split(cues.scopeBreak);
+    const scope = (parts[parts.length - 1] ?? '').trim().split(' ').slice(-cues.negationWindow).join(' ');
+    const withoutPseudo = scope.replace(cues.pseudoNegation, ' _ ');
     // "never ... like this": the pseudo list keeps only the overriding tail; check the whole clause.
-    const neverOverride =
-      /\bnever\b/.test(withoutPseudo) &&
-      /\b(?:like this|this bad|this much|so bad|before now|until now|until today|this severe|this strong)\b/.test(
-        clause,
-      );
-    if (PRE_NEGATION.test(neverOverride ? withoutPseudo.replace(/\bnever\b/g, '_') : withoutPseudo)) return true;
+    const o = cues.negationOverride;
+    const override = o !== undefined && withoutPseudo.search(o.cue) >= 0 && o.when.test(clause);
+    if (cues.preNegation.test(override ? withoutPseudo.replace(o.cue, '_') : withoutPseudo)) return true;
   }
-  return POST_NEGATION.test(clause.slice(end));
+  return cues.postNegation.test(clause.slice(end));
 }
 
-function isHistory(sentence: Sentence): boolean {
-  if (!HISTORY.test(sentence.text)) return false;
-  return !PRESENT.test(sentence.text.replace(RESOLVED_NOW, ' _ '));
+function isHistory(cues: LanguageCues, sentence: Sentence): boolean {
+  if (!cues.history.test(sentence.text)) return false;
+  return !cues.present.test(sentence.text.replace(cues.resolvedNow, ' _ '));
 }
 
 interface Found {
@@ -171,29 +154,32 @@ interface Found {
  * history wins over one that is. `allowHistory` lets history sentences count (flagged).
  */
 function find(
+  cues: LanguageCues,
   patterns: RegExp[],
   sentences: Sentence[],
+  history: boolean[],
   unless: RegExp[],
   allowHistory: boolean,
   clauseHasFinding: (s: Sentence, clauseIndex: number) => boolean,
 ): Found | null {
   let fallback: Found | null = null;
-  for (const sentence of sentences) {
-    const history = isHistory(sentence);
-    if (history && !allowHistory) continue;
+  for (let si = 0; si < sentences.length; si++) {
+    const sentence = sentences[si]!;
+    const isPast = history[si]!;
+    if (isPast && !allowHistory) continue;
     for (let ci = 0; ci < sentence.clauses.length; ci++) {
       const clause = sentence.clauses[ci]!;
       if (unless.some((u) => u.test(clause))) continue;
       for (const p of patterns) {
         for (const m of clause.matchAll(p)) {
           const end = m.index + m[0].length;
-          if (isNegated(clause, m.index, end)) continue;
+          if (isNegated(cues, clause, m.index, end)) continue;
           const next = sentence.clauses[ci + 1];
           const resolved =
-            RESOLVED_AFTER.test(clause.slice(end)) ||
-            (next !== undefined && RESOLVED_CLAUSE.test(next) && !clauseHasFinding(sentence, ci + 1));
-          const found = { phrase: m[0], resolved, history };
-          if (!resolved && !history) return found;
+            cues.resolvedAfter.test(clause.slice(end)) ||
+            (next !== undefined && cues.resolvedClause.test(next) && !clauseHasFinding(sentence, ci + 1));
+          const found = { phrase: m[0], resolved, history: isPast };
+          if (!resolved && !isPast) return found;
           fallback ??= found;
         }
       }
@@ -204,54 +190,128 @@ function find(
 
 const LEVEL_RANK: Record<TriageLevel, number> = { urgent: 1, emergency: 2 };
 
-export function createTriage(options: TriageOptions, rules: readonly TriageRule[] = triageRules): Triage {
-  const compiled = compileRules(rules);
-  const fill = (template: string) =>
-    template
-      .replaceAll('{emergencyNumber}', options.emergencyNumber)
-      .replaceAll('{crisisLine}', options.crisisLine ? options.crisisLine : defaultCrisisLine);
+interface Fired {
+  rule: TriageRule;
+  level: TriageLevel;
+  phrase: string;
+}
+
+interface CompiledPack {
+  pack: LanguagePack;
+  rules: CompiledRule[];
+}
+
+/** The rules of one pack that fire on a message (before shadowing). */
+function assessIn(c: CompiledPack, text: string): Fired[] {
+  const { cues } = c.pack;
+  const normalized = cues.normalize(text);
+  if (!normalized) return [];
+  const candidates = c.rules.filter((r) => r.prefilter.test(normalized));
+  // A pattern that matches in a clause matches in the whole text (no rule pattern uses anchors or
+  // negative look-ahead), so a miss here is a miss everywhere; most messages stop here.
+  if (candidates.length === 0) return [];
+  const sentences = splitSentences(normalized, cues.clauseBreak);
+  const history = sentences.map((s) => isHistory(cues, s));
+  // Does any rule pattern match this clause? (A clause with its own finding is not a "resolution".)
+  const clauseHasFinding = (s: Sentence, ci: number) => {
+    const clause = s.clauses[ci] ?? '';
+    return c.rules.some((r) => r.any.some((p) => p.test(clause)));
+  };
+  const fired: Fired[] = [];
+  for (const r of candidates) {
+    const allowHistory = r.rule.onHistory === 'urgent';
+    const found = find(cues, r.patterns, sentences, history, r.unless, allowHistory, clauseHasFinding);
+    if (!found) continue;
+    if (r.withAny.length > 0 && !find(cues, r.withAny, sentences, history, [], false, clauseHasFinding)) continue;
+    const lowered = found.resolved || found.history;
+    fired.push({ rule: r.rule, level: lowered ? 'urgent' : r.rule.level, phrase: found.phrase });
+  }
+  return fired;
+}
+
+function topLevel(fired: Fired[]): TriageLevel | null {
+  let top: TriageLevel | null = null;
+  for (const f of fired) if (top === null || LEVEL_RANK[f.level] > LEVEL_RANK[top]) top = f.level;
+  return top;
+}
+
+/**
+ * @param rules replaces the English rules (tests); the other languages keep their own.
+ * @param packs the languages to triage in (default: all of `languagePacks`).
+ */
+export function createTriage(
+  options: TriageOptions,
+  rules?: readonly TriageRule[],
+  packs: readonly LanguagePack[] = languagePacks,
+): Triage {
+  const compiled: CompiledPack[] = packs.map((pack) => {
+    const p = pack.code === 'en' && rules ? { ...pack, rules: [...rules] } : pack;
+    try {
+      return { pack: p, rules: compileRules(p.rules, p.macros) };
+    } catch (err) {
+      throw new Error(`triage language ${p.code}: ${(err as Error).message}`, { cause: err });
+    }
+  });
+  const byCode = new Map(compiled.map((c) => [c.pack.code, c]));
+  const detect = createDetector(packs);
 
   return {
-    assess(text: string): TriageResult {
-      const normalized = normalizeText(text.slice(0, MAX_INPUT));
-      const sentences = splitSentences(normalized);
-      // Does any rule pattern match this clause? (A clause with its own finding is not a "resolution".)
-      const clauseHasFinding = (s: Sentence, ci: number) => {
-        const clause = s.clauses[ci] ?? '';
-        return compiled.some((c) => c.any.some((p) => p.test(clause)));
-      };
-      const fired: Array<{ rule: TriageRule; level: TriageLevel; phrase: string }> = [];
-      for (const c of compiled) {
-        // A pattern that matches in a clause matches in the whole text (no rule pattern uses
-        // anchors or negative look-ahead), so a miss here is a miss everywhere.
-        if (!c.prefilter.test(normalized)) continue;
-        const allowHistory = c.rule.onHistory === 'urgent';
-        const found = find(c.patterns, sentences, c.unless, allowHistory, clauseHasFinding);
-        if (!found) continue;
-        if (c.withAny.length > 0 && !find(c.withAny, sentences, [], false, clauseHasFinding)) continue;
-        const lowered = found.resolved || found.history;
-        fired.push({ rule: c.rule, level: lowered ? 'urgent' : c.rule.level, phrase: found.phrase });
+    assess(text: string, assessOptions: AssessOptions = {}): TriageResult {
+      const input = text.slice(0, MAX_INPUT);
+      const { ranked, candidates } = detect(input, assessOptions.language);
+      // The most urgent result wins; between equals, the one whose findings cover more of the
+      // text (a pack that read "choc anaphylactique" whole beats one that read "anaphylactiqu"),
+      // then the better-ranked language.
+      let best: { c: CompiledPack; fired: Fired[]; level: TriageLevel; cover: number } | null = null;
+      for (const code of candidates) {
+        const c = byCode.get(code)!;
+        const fired = assessIn(c, input);
+        const level = topLevel(fired);
+        if (level === null) continue;
+        const cover = fired.reduce((n, f) => n + (f.level === level ? f.phrase.length : 0), 0);
+        const rank = LEVEL_RANK[level] - (best ? LEVEL_RANK[best.level] : 0);
+        if (best === null || rank > 0 || (rank === 0 && cover > best.cover)) best = { c, fired, level, cover };
       }
-      if (fired.length === 0) return { level: null, matches: [], answer: null };
+      if (best === null) return { level: null, matches: [], answer: null, language: ranked[0]!.code };
 
-      const shadowed = new Set(fired.flatMap((f) => f.rule.shadows ?? []));
-      const kept = fired.filter((f) => !shadowed.has(f.rule.id));
-      const level = kept.reduce<TriageLevel>(
-        (top, f) => (LEVEL_RANK[f.level] > LEVEL_RANK[top] ? f.level : top),
-        'urgent',
-      );
+      const { texts } = best.c.pack;
+      const { level } = best;
+      const shadowed = new Set(best.fired.flatMap((f) => f.rule.shadows ?? []));
+      const kept = best.fired.filter((f) => !shadowed.has(f.rule.id));
       kept.sort((a, b) => LEVEL_RANK[b.level] - LEVEL_RANK[a.level]);
       const topHeaders = new Set(
-        kept.filter((f) => f.level === level).map((f) => f.rule.header ?? levelHeaders[level]),
+        kept.filter((f) => f.level === level).map((f) => f.rule.header ?? texts.levelHeaders[level]),
       );
-      const header = topHeaders.size === 1 ? [...topHeaders][0]! : levelHeaders[level];
+      const header = topHeaders.size === 1 ? [...topHeaders][0]! : texts.levelHeaders[level];
       const advice = [...new Set(kept.map((f) => f.rule.advice))].map((a) => `- ${a}`);
-      const answer = fill([header, '', ...advice, '', footer].join('\n'));
+      const answer = [header, '', ...advice, '', texts.footer]
+        .join('\n')
+        .replaceAll('{emergencyNumber}', options.emergencyNumber)
+        .replaceAll('{crisisLine}', options.crisisLine ? options.crisisLine : texts.defaultCrisisLine);
       return {
         level,
         matches: kept.map((f) => ({ ruleId: f.rule.id, category: f.rule.category, level: f.level, phrase: f.phrase })),
         answer,
+        language: best.c.pack.code,
       };
     },
   };
+}
+
+/** The footer that ends a triage block, in every language (longest first). */
+export const triageFooters: readonly string[] = [...new Set(languagePacks.map((p) => p.texts.footer))].sort(
+  (a, b) => b.length - a.length,
+);
+
+/**
+ * What follows the triage block of a stored reply (the model's part), or the whole text when it has
+ * no block: the assistant strips the block, in whichever language, from the history it feeds the
+ * model (empty when nothing follows the block).
+ */
+export function stripTriageBlock(content: string): string {
+  for (const f of triageFooters) {
+    const at = content.indexOf(f);
+    if (at >= 0) return content.slice(at + f.length).trim();
+  }
+  return content.trim();
 }

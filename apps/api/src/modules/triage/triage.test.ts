@@ -133,6 +133,8 @@ const positives: Positive[] = [
   ['I have a temperature of 39 and my neck is really stiff', 'meningitis', 'emergency'],
   ["the rash doesn't fade under a glass", 'non_blanching_rash', 'emergency'],
   ['could this be meningitis', 'non_blanching_rash', 'emergency'],
+  // sepsis
+  ['I have a kidney infection and my skin is mottled', 'sepsis', 'emergency'],
   // pregnancy
   ["I'm 10 weeks pregnant and bleeding", 'pregnancy_bleeding', 'emergency'],
   ['pregnant with severe stomach pain', 'pregnancy_bleeding', 'emergency'],
@@ -235,10 +237,18 @@ describe('triage rules (data)', () => {
   });
 
   it('a bad rule is refused at load with its id', () => {
-    const bad: TriageRule = { id: 'x', category: 'x', level: 'urgent', patterns: ['{nope}'], advice: 'x' };
+    const bad: TriageRule = {
+      id: 'x',
+      category: 'x',
+      source: 'x',
+      level: 'urgent',
+      patterns: ['{nope}'],
+      advice: 'x',
+    };
     assert.throws(() => compileRules([bad]), /triage rule x: unknown macro/);
     assert.throws(() => compileRules([{ ...bad, patterns: ['(unclosed'] }]), /bad pattern/);
     assert.throws(() => compileRules([bad, bad]), /duplicate id/);
+    assert.throws(() => compileRules([{ ...bad, patterns: ['x'], source: '' }]), /no source/);
   });
 
   it('every rule has at least one positive sentence in this suite', () => {
