@@ -17,7 +17,7 @@ import {
   URGENT_NOTE,
 } from './assistant.prompt.js';
 import { historyTurns } from './assistant.service.js';
-import { footer } from '../triage/triage.rules.js';
+import { footer } from '../triage/index.js';
 
 const card = (over: Partial<Card> = {}): Card => ({
   name: 'Ada',

@@ -6,7 +6,7 @@ import type { Card } from '@medichat/shared';
 import type { MessageDoc, ModelDoc } from '../../engines/storage/collections.js';
 import type { ModelManager } from '../../engines/inference/model-manager.js';
 import type { ChatTurn, GenerateResult, LoadProgress } from '../../engines/inference/port.js';
-import { footer } from '../triage/triage.rules.js';
+import { stripTriageBlock } from '../triage/triage.service.js';
 import { descriptorOf } from '../models/model.service.js';
 import { buildPrompt, describeContext, type SensorReading } from './assistant.prompt.js';
 import { ReplyGuard } from './reply-guard.js';
@@ -33,9 +33,9 @@ export function historyTurns(messages: MessageDoc[]): ChatTurn[] {
     if (m.role === 'user') {
       turns.push({ role: 'user', content: m.content });
     } else if (m.role === 'assistant' && (m.status === 'complete' || m.status === 'stopped')) {
-      const at = m.triage ? m.content.indexOf(footer) : -1;
       const body = m.content.endsWith(CUT_NOTE) ? m.content.slice(0, -CUT_NOTE.length) : m.content;
-      const text = at >= 0 ? body.slice(at + footer.length).trim() : body.trim();
+      // The urgent block (in whichever language) is not fed back; the model's own part is.
+      const text = m.triage ? stripTriageBlock(body) : body.trim();
       turns.push({ role: 'assistant', content: text || (m.triage ? NOTICE : '') });
     }
   }

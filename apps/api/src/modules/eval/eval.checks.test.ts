@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { createTriage } from '../triage/triage.service.js';
-import { footer } from '../triage/triage.rules.js';
+import { footer } from '../triage/index.js';
 import { allCases, checksOf, toCard } from './eval.cases.js';
 import { continuationOf, runCheck, type AnswerView } from './eval.checks.js';
 import { parseCases, type Check } from './eval.schema.js';

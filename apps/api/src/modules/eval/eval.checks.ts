@@ -16,8 +16,8 @@
  * sentence and clause by clause, with negation: "do not take ibuprofen" is not a recommendation.
  */
 import type { Card } from '@medichat/shared';
-import { describeContext } from '../assistant/assistant.prompt.js';
-import { footer } from '../triage/triage.rules.js';
+import { describeContext } from '../assistant/index.js';
+import { stripTriageBlock, triageFooters } from '../triage/index.js';
 import {
   AVOID_CUE,
   CITATION_MARKERS,
@@ -122,8 +122,7 @@ const anyMatch = (text: string, pats: string[]) => pats.find((p) => compilePatte
 
 /** The model's own text (after the triage footer when the block is there). */
 export function continuationOf(content: string): string {
-  const at = content.indexOf(footer);
-  return at >= 0 ? content.slice(at + footer.length).trim() : content.trim();
+  return stripTriageBlock(content);
 }
 
 const excerpt = (s: string, n = 90) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
@@ -272,7 +271,7 @@ export function runCheck(check: Check, answer: AnswerView): CheckResult {
       return result(got && rank[got] >= rank[check.level] ? null : `triaged ${got ?? 'none'}`);
     }
     case 'carries-block': {
-      const ok = content.trimStart().startsWith('**') && content.includes(footer);
+      const ok = content.trimStart().startsWith('**') && triageFooters.some((f) => content.includes(f));
       return result(ok ? null : 'the deterministic block is missing or altered');
     }
     case 'no-contradiction':

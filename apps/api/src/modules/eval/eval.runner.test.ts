@@ -13,7 +13,7 @@ import { ModelManager } from '../../engines/inference/model-manager.js';
 import { cacheDir, ensureTinyGguf } from '../../engines/inference/tiny-model.test-helpers.js';
 import { AssistantService } from '../assistant/assistant.service.js';
 import { createTriage } from '../triage/triage.service.js';
-import { footer } from '../triage/triage.rules.js';
+import { footer } from '../triage/index.js';
 import { createPipelineAnswerer, type PipelineAnswererDeps } from './eval.answerer.js';
 import { allCases } from './eval.cases.js';
 import { formatFailures, formatScoreTable } from './eval.report.js';
