@@ -219,10 +219,27 @@ export function createMedicationChecker(data: MedicationData = loadMedicationDat
         !drugs.some((o) => o !== d && o.concept.kind === 'drug' && lexicon.refsOf(o.concept.id).has(d.concept.id)),
     );
 
+  /** The same drug, or a class named in text and a drug of that class: never a pair. */
   const related = (a: InvolvedDrug, b: InvolvedDrug) =>
     a.concept.id === b.concept.id ||
-    lexicon.refsOf(a.concept.id).has(b.concept.id) ||
-    lexicon.refsOf(b.concept.id).has(a.concept.id);
+    (a.concept.kind === 'class' && lexicon.refsOf(b.concept.id).has(a.concept.id)) ||
+    (b.concept.kind === 'class' && lexicon.refsOf(a.concept.id).has(b.concept.id));
+
+  /**
+   * What an allergy is an allergy TO, for class rules: the allergen itself, a drug's own classes,
+   * and a combination's ingredients and their classes, but not the classes' ancestors (an
+   * amoxicillin allergy is a penicillin allergy, not an allergy to every beta-lactam or antibiotic).
+   */
+  const allergenKeys = (concept: Concept): Set<string> => {
+    const keys = new Set<string>([concept.id]);
+    const drug = lexicon.drugs.get(concept.id);
+    for (const c of drug?.classes ?? []) keys.add(c);
+    for (const g of drug?.ingredients ?? []) {
+      keys.add(g);
+      for (const c of lexicon.drugs.get(g)?.classes ?? []) keys.add(c);
+    }
+    return keys;
+  };
 
   const sourceOf = (rule: RuleEntry) => {
     const s = sources.get(rule.source)!;
@@ -286,7 +303,7 @@ export function createMedicationChecker(data: MedicationData = loadMedicationDat
     }
     // drug-allergy
     for (const allergy of f.allergies) {
-      const allergenRefs = lexicon.refsOf(allergy.concept.id);
+      const allergenRefs = allergenKeys(allergy.concept);
       for (const d of drugs) {
         const dRefs = refs(d);
         for (const rule of allergyRules) {

@@ -56,11 +56,11 @@ const REPLY_POST_NEGATION = set(
 );
 /** Words the negation does not reach past: a new subject or a new question. */
 const SCOPE_BREAK = set(
-  'i im ive id he she they we you it if whether can could should may might would will and or because since which who when while ' +
+  'i im ive id he she they we you it if whether can could should may might would will because since which who when while ' +
     'know sure think remember wonder mind idea ' +
-    'ich er sie wir es ob weil dass wenn kann konnte darf soll sollte weiss sicher oder und ' +
-    'je j il elle nous vous on si que parce peux puis peut sais sur ou et ' +
-    'yo el ella nosotros usted puedo puede debo porque si se seguro o y',
+    'ich er sie wir es ob weil dass wenn kann konnte darf soll sollte weiss sicher ' +
+    'je j il elle nous vous on si que parce peux puis peut sais sur ' +
+    'yo ella nosotros usted puedo puede debo porque si seguro',
 );
 const ALLERGY_CUES = set(
   'allergic allergy allergies allergisch allergie allergien allergique allergiques alergico alergica alergicos alergicas alergia alergias ' +
@@ -91,6 +91,8 @@ function isNegatedBefore(tokens: readonly string[], start: number, reply: boolea
     if (w === 'used' && tokens[j + 1] === 'to') return true;
     if (w === 'off' && start - j <= 2) return true;
     if (SCOPE_BREAK.has(w)) return false;
+    // "not on warfarin and aspirin": a list goes on; "no asthma and I take …" / "and take …" does not.
+    if (CONJUNCTIONS.has(w) && j + 1 !== start) return false;
   }
   return false;
 }
@@ -165,6 +167,7 @@ function extractClause(
     } else i++;
   }
   const reply = mode === 'reply';
+  const asking = tokens.some((t) => ASKING_CUES.has(t));
   let hasAllergyCue = inheritAllergy;
   for (const [i, h] of hits) {
     const negated = isNegatedBefore(tokens, i, reply) || isNegatedAfter(tokens, i + h.length, reply);
@@ -173,8 +176,9 @@ function extractClause(
       const before = roleBefore(tokens, i);
       if (before === 'allergy' || allergyAfter(tokens, i + h.length, hits) || (inheritAllergy && before === null))
         role = 'allergy';
+      else if (asking) role = 'asking';
       else if (before === 'taking') role = 'taking';
-      else if (before === 'asking' || question) role = 'asking';
+      else if (question) role = 'asking';
     }
     if (role === 'allergy') hasAllergyCue = true;
     out.push({ concept: h.concept, role, negated, brand: h.brand, term: h.term });

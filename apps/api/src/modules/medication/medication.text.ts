@@ -95,7 +95,7 @@ export interface TextSentence {
 export function splitText(input: string): TextSentence[] {
   const out: TextSentence[] = [];
   // A decimal point is not a sentence end ("2.5 mg").
-  const text = input.replace(/(\d)[.,](\d)/g, '$1 $2');
+  const text = input.replace(/(\d)[.,](\d)/g, '$1 $2').replace(/\b(st|dr|mr|mrs|ms|vs|ca|bzw|etc)\./gi, '$1 ');
   for (const raw of text.split(/(?<=[.!?;\n])|(?=[¿¡])/)) {
     const question = /[?¿]/.test(raw);
     const folded = raw
