@@ -7,3 +7,4 @@ export * from './auth.js';
 export * from './chat.js';
 export * from './models.js';
 export * from './bmi.js';
+export * from './safety.js';
