@@ -6,3 +6,4 @@ export * from './auth.js';
 export * from './chat.js';
 export * from './models.js';
 export * from './bmi.js';
+export * from './knowledge.js';
