@@ -25,7 +25,8 @@ if (existsSync(cli) && process.env.MEDICHAT_SKIP_MODEL_PULL !== '1') {
   if (r.status !== 0) console.warn('medichat: the default model is not available yet; chat will say so until it is.');
   // The knowledge base's embedding model (MiniLM, ~23 MB), also a no-op when present.
   const e = spawnSync(process.execPath, [cli, 'models', 'ensure-embedding'], { cwd: root, stdio: 'inherit' });
-  if (e.status !== 0) console.warn('medichat: the embedding model is not available yet; replies are not grounded until it is.');
+  if (e.status !== 0)
+    console.warn('medichat: the embedding model is not available yet; replies are not grounded until it is.');
 }
 const server = spawn(process.execPath, [join(root, 'apps/api/dist/server.js')], { cwd: root, stdio: 'inherit' });
 // Pass shutdown signals on so the server drains in-flight requests before it exits.

@@ -134,7 +134,9 @@ export async function modelsCommand(argv: string[], deps: ModelsCommandDeps): Pr
             signal: deps.signal,
             onProgress: (p) => bar.update(p),
           });
-          out.write(`${m.alreadyPresent ? 'embedding model present' : 'embedding model ready'}: ${m.spec.name} in ${m.dir}\n`);
+          out.write(
+            `${m.alreadyPresent ? 'embedding model present' : 'embedding model ready'}: ${m.spec.name} in ${m.dir}\n`,
+          );
         } finally {
           bar.end();
         }
