@@ -32,7 +32,7 @@ describe('medichat eval', () => {
   const env = (dataDir: string) => ({
     DATA_DIR: dataDir,
     MAX_REPLY_TOKENS: '16',
-    LLAMA_CONTEXT_SIZE: '1024',
+    LLAMA_CONTEXT_SIZE: '2048',
     LLAMA_THREADS: '1',
   });
 
@@ -75,7 +75,8 @@ describe('medichat eval', () => {
     assert.match(r.out, /\| quality\s+\|\s+2 \|\s+\d \|\s+\d+\.\d% \|\s+\d+\.\d \|\s+\d+\.\d\d s \|\s+0 \|/);
     assert.match(r.out, /\| red-flag\s+\|\s+2 \|/);
     assert.doesNotMatch(r.out, /\| medication/);
-    assert.match(r.out, /failed checks:\n✗ quality\/common-cold-adult/);
+    // The tiny model never says colds are viral: that case fails, and the table says why.
+    assert.match(r.out, /failed checks:\n✗ quality\/cold-antibiotics-request\n    - says colds are viral/);
     assert.match(r.err, /\[4\/4\]/);
     const report = JSON.parse(await readFile(json, 'utf8')) as EvalReport;
     assert.equal(report.model, 'tiny-llama');

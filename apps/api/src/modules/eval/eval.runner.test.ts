@@ -4,6 +4,7 @@
  * answerer failure is recorded, and the gate compares reports. Once more on SmolLM2 when a previous
  * run left it in the cache (as llama-cpp.engine.test.ts finds it).
  */
+import { CUT_NOTE } from '../assistant/assistant.service.js';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
@@ -32,14 +33,14 @@ const modelDoc = (name: string, path: string): ModelDoc => ({
 });
 
 function pipeline(path: string, maxReplyTokens: number, hooks: Partial<PipelineAnswererDeps> = {}) {
-  const engine = new LlamaCppEngine({ contextSize: 1024, parallel: 2, threads: 1 });
+  const engine = new LlamaCppEngine({ contextSize: 2048, parallel: 2, threads: 1 });
   const manager = new ModelManager({ engines: { 'llama-cpp': engine } });
   const answerer = createPipelineAnswerer({
     triage: createTriage({ emergencyNumber: '999' }),
     assistant: new AssistantService({
       manager,
       maxReplyTokens,
-      contextTokens: 1024,
+      contextTokens: 2048,
       now: () => new Date(),
       temperature: 0,
     }),
@@ -104,9 +105,10 @@ describe('runEval on the tiny GGUF', () => {
     const cold = report.cases.find((c) => c.id === 'common-cold-adult')!;
     assert.equal(cold.answer!.triageLevel, null);
     assert.ok(cold.answer!.tokens > 0);
-    // 12 tokens of a random model: cut at the cap and not marked as such.
+    // 12 tokens of a random model: cut at the cap, and the assistant says so (CUT_NOTE).
     assert.equal(cold.answer!.finishReason, 'length');
-    assert.equal(cold.checks.find((k) => k.kind === 'ends-cleanly')?.pass, false);
+    assert.ok(cold.answer!.content.endsWith(CUT_NOTE));
+    assert.equal(cold.checks.find((k) => k.kind === 'ends-cleanly')?.pass, true);
   });
 
   test('greedy decoding: the same model gives the same answers and scores', async () => {
