@@ -9,6 +9,7 @@
  * Boot work that needs storage (replies a crash left unfinished, the default model, the first
  * admin) runs here too, once, after everything is built.
  */
+import { join } from 'node:path';
 import type { Config } from './config/config.js';
 import type { BlobStore } from './engines/blob/port.js';
 import { HfInferenceEngine } from './engines/inference/hf-inference.engine.js';
@@ -41,6 +42,12 @@ import { ReplyGenerator } from './modules/chat/reply-generator.js';
 import { ReplyStreamer } from './modules/chat/reply-stream.js';
 import { ModelRepository } from './modules/models/model.repository.js';
 import { FsModelStore } from './engines/model-store/index.js';
+import { embeddingModelDir, isEmbeddingModelPresent, MINILM } from './engines/embedding/embedding-model.js';
+import { TransformersEmbeddingEngine } from './engines/embedding/index.js';
+import { SqliteVectorIndex } from './engines/vector/index.js';
+import { loadKnowledgeBase } from './modules/knowledge/knowledge.loader.js';
+import { KnowledgeService } from './modules/knowledge/knowledge.service.js';
+import { createMedicationChecker } from './modules/medication/index.js';
 import { ModelService } from './modules/models/model.service.js';
 import { createTriage } from './modules/triage/triage.service.js';
 import { AvatarService } from './modules/users/avatar.service.js';
@@ -189,6 +196,33 @@ export async function buildServices(input: ServicesInput): Promise<Services> {
     replies,
     now,
   });
+  // Deterministic medication safety: pure data, loaded (and schema-checked) at boot.
+  const medication = createMedicationChecker();
+  // Grounding: the knowledge base (schema-checked at boot: a bad file stops it naming the file),
+  // embedded with MiniLM when that model is present (`npm start` assembles it), indexed once per
+  // content change in a derived SQLite vector index under DATA_DIR.
+  const kb = await loadKnowledgeBase();
+  let knowledge: KnowledgeService | undefined;
+  let embedder: TransformersEmbeddingEngine | undefined;
+  const embeddingDir = embeddingModelDir(config.modelsDir, MINILM);
+  if (await isEmbeddingModelPresent(embeddingDir, MINILM)) {
+    embedder = await TransformersEmbeddingEngine.open({ dir: embeddingDir, modelId: MINILM.name, threads: 1 });
+    knowledge = await KnowledgeService.create({
+      kb,
+      embedder,
+      index: new SqliteVectorIndex({
+        name: 'knowledge',
+        dimensions: embedder.dimensions,
+        file: join(config.dataDir, 'knowledge-index.sqlite'),
+      }),
+      logger: log,
+    });
+  } else {
+    log.warn(
+      { dir: embeddingDir },
+      'no embedding model: replies are not grounded in the knowledge base (npm run medichat -- models ensure-embedding)',
+    );
+  }
   const streamer = new ReplyStreamer({
     messages: messageRepository,
     assistant: new AssistantService({
@@ -201,6 +235,9 @@ export async function buildServices(input: ServicesInput): Promise<Services> {
     }),
     models,
     cardFor: (userId) => cards.forAssistant(userId),
+    medication,
+    knowledge,
+    log,
   });
   const messages = new MessageService({
     messages: messageRepository,
@@ -233,6 +270,7 @@ export async function buildServices(input: ServicesInput): Promise<Services> {
     hub.close();
     await manager.close();
     await Promise.all(Object.values(engines).map((e) => e.close()));
+    await embedder?.close();
   };
 
   // Boot work; a failure (e.g. a weak ADMIN_PASSWORD) leaves no engine open behind it.

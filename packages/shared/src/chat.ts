@@ -3,6 +3,8 @@
  * strict: an unknown field is a 400 (or an `error` event on the WebSocket), every string bounded.
  */
 import { z } from 'zod';
+import { citationSchema } from './knowledge.js';
+import { safetyWarningSchema } from './safety.js';
 import { idSchema } from './common.js';
 import type { ProblemTypeId } from './errors.js';
 
@@ -116,6 +118,15 @@ export const messageSchema = z.object({
   triage: z.enum(TRIAGE_LEVELS).nullable(),
   /** Why it failed: a stable problem type and a safe sentence. */
   error: z.object({ type: z.string(), detail: z.string() }).nullable(),
+  /**
+   * Medication-safety warnings the deterministic checker attached to a reply (card, conversation
+   * and the reply itself checked); the model neither writes nor can remove them. Shown above the reply.
+   */
+  safety: z.array(safetyWarningSchema).default([]),
+  /** The vetted knowledge-base entries the reply was grounded on (cited as [1], [2]…). */
+  citations: z.array(citationSchema).default([]),
+  /** The token cap cut the reply (its text ends with a note saying so). */
+  truncated: z.boolean().default(false),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

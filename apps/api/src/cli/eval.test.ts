@@ -76,7 +76,7 @@ describe('medichat eval', () => {
     assert.match(r.out, /\| red-flag\s+\|\s+2 \|/);
     assert.doesNotMatch(r.out, /\| medication/);
     // The tiny model never says colds are viral: that case fails, and the table says why.
-    assert.match(r.out, /failed checks:\n✗ quality\/cold-antibiotics-request\n    - says colds are viral/);
+    assert.match(r.out, /failed checks:\n✗ quality\/cold-antibiotics-request\n {4}- says colds are viral/);
     assert.match(r.err, /\[4\/4\]/);
     const report = JSON.parse(await readFile(json, 'utf8')) as EvalReport;
     assert.equal(report.model, 'tiny-llama');

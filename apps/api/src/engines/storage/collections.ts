@@ -3,7 +3,16 @@
  * query it serves. Both engines create exactly these at boot (idempotently).
  * A feature that needs a new collection adds its spec here and to `allCollections`.
  */
-import type { MESSAGE_ROLES, MessageStatus, ModelEngineId, ModelKind, ModelStatus, Role } from '@medichat/shared';
+import type {
+  Citation,
+  MESSAGE_ROLES,
+  MessageStatus,
+  ModelEngineId,
+  ModelKind,
+  ModelStatus,
+  Role,
+  SafetyWarning,
+} from '@medichat/shared';
 import type { CollectionSpec } from './port.js';
 
 // The enums the API shows are defined once, in @medichat/shared; re-exported for storage callers.
@@ -119,6 +128,12 @@ export interface MessageDoc {
   timings?: Record<string, number> | null;
   triage?: string | null;
   error?: string | null;
+  /** Medication-safety warnings on a reply (shared `SafetyWarning`). */
+  safety?: SafetyWarning[] | null;
+  /** Knowledge-base entries a reply was grounded on (shared `Citation`). */
+  citations?: Citation[] | null;
+  /** The token cap cut the reply. */
+  truncated?: boolean | null;
   createdAt: Date;
   updatedAt?: Date;
 }

@@ -51,6 +51,13 @@ export interface ReplyInput {
   card: Card | null;
   readings: SensorReading[];
   urgent: boolean;
+  /**
+   * Vetted knowledge-base entries for this question, numbered for citation ([1], [2]…), and the
+   * medication warnings already attached to the reply: both go into the prompt; the first may be
+   * quoted, the second tells the model what not to recommend. Neither is private context.
+   */
+  grounding?: string | null;
+  safetyNote?: string | null;
   signal: AbortSignal;
   onToken: (text: string) => void;
   onProgress: (p: LoadProgress) => void;
@@ -98,7 +105,7 @@ export class AssistantService {
       const context = describeContext(input.card, input.readings, this.deps.now());
       const messages = buildPrompt({
         history: [...historyTurns(input.history), { role: 'user', content: input.message.content }],
-        context,
+        context: [context, input.safetyNote, input.grounding].filter(Boolean).join('\n\n') || null,
         urgent: input.urgent,
         contextTokens: this.deps.contextTokens,
         replyTokens: this.deps.maxReplyTokens,

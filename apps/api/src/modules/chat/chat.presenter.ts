@@ -39,6 +39,9 @@ export function presentMessage(doc: MessageDoc): Message {
     error: doc.error
       ? { type: doc.error, detail: ERROR_DETAILS[doc.error] ?? ERROR_DETAILS[ProblemType.generationFailed]! }
       : null,
+    safety: doc.safety ?? [],
+    citations: doc.citations ?? [],
+    truncated: doc.truncated === true,
     createdAt: doc.createdAt.toISOString(),
     updatedAt: (doc.updatedAt ?? doc.createdAt).toISOString(),
   };

@@ -99,7 +99,19 @@ export class MessageService {
     const now = this.deps.now();
     const reset = await this.deps.messages.update(
       msg.id,
-      { set: { status: 'pending', content: '', error: null, timings: null, model: null, updatedAt: now } },
+      {
+        set: {
+          status: 'pending',
+          content: '',
+          error: null,
+          timings: null,
+          model: null,
+          safety: null,
+          citations: null,
+          truncated: null,
+          updatedAt: now,
+        },
+      },
       { status: { in: ['failed', 'stopped'] } },
     );
     if (!reset) throw conflict('This reply is already being retried.');

@@ -29,6 +29,17 @@ export interface ReplyRun {
   publish(event: WsServerEvent): void;
   /** The model answering: recorded on the reply even if generation then throws. */
   useModel(model: ModelDoc): void;
+  /**
+   * Structured facts about the reply (safety warnings, citations, cut at the cap): stored with it
+   * however the generation ends, so a warning found before a model failure is kept too.
+   */
+  annotate(a: ReplyAnnotations): void;
+}
+
+export interface ReplyAnnotations {
+  safety?: MessageDoc['safety'];
+  citations?: MessageDoc['citations'];
+  truncated?: boolean;
 }
 
 /** How a producer's work ended; the generator turns it into the stored status. */
@@ -84,11 +95,13 @@ export class ReplyGenerator {
     this.deps.hub.publish(chatId, { type: 'message.created', message: presentMessage(message) });
 
     let model: ModelDoc | null = null;
+    const notes: ReplyAnnotations = {};
     const run: ReplyRun = {
       signal: abort.signal,
       append: (text) => void this.deps.hub.append(stream, text),
       publish: (event) => this.deps.hub.publish(chatId, event),
       useModel: (m) => (model = m),
+      annotate: (a) => Object.assign(notes, a),
     };
 
     const finish = async (
@@ -101,6 +114,9 @@ export class ReplyGenerator {
         model: extra.model?.name ?? null,
         timings: extra.timings ?? null,
         error: extra.error ?? null,
+        safety: notes.safety?.length ? notes.safety : null,
+        citations: notes.citations?.length ? notes.citations : null,
+        truncated: notes.truncated === true ? true : null,
         updatedAt: this.deps.now(),
       };
       let final: MessageDoc = { ...message, ...set };

@@ -6,7 +6,10 @@
  */
 import { ProblemType, type Card } from '@medichat/shared';
 import type { ChatDoc, MessageDoc } from '../../engines/storage/collections.js';
+import type { SafetyWarning } from '@medichat/shared';
 import type { SensorReading } from '../assistant/index.js';
+import type { KnowledgeService } from '../knowledge/knowledge.service.js';
+import type { MedicationChecker, MedicationContext } from '../medication/index.js';
 import type { AssistantService } from '../assistant/assistant.service.js';
 import type { ModelService } from '../models/model.service.js';
 import type { TriageResult } from '../triage/triage.service.js';
@@ -35,24 +38,53 @@ export class ReplyStreamer {
       /** The card when its owner consented to sharing it with the assistant, else null. */
       cardFor: (userId: string) => Promise<Card | null>;
       readingsFor?: (userId: string) => Promise<SensorReading[]>;
+      /** Deterministic medication safety: the card, the conversation and the reply are checked. */
+      medication?: Pick<MedicationChecker, 'check' | 'checkReply'>;
+      /** Grounding: vetted entries retrieved into the prompt, cited on the reply. */
+      knowledge?: Pick<KnowledgeService, 'retrieve' | 'formatForPrompt' | 'citations'>;
       historyMessages?: number;
+      log?: { warn(obj: object, msg: string): void };
     },
   ) {}
+
+  /** The warnings for this exchange; a checker failure never blocks a reply (it is logged). */
+  private check(fn: () => SafetyWarning[]): SafetyWarning[] {
+    try {
+      return fn();
+    } catch (err) {
+      this.deps.log?.warn({ err }, 'medication check failed');
+      return [];
+    }
+  }
 
   async produce(req: ReplyRequest, run: ReplyRun): Promise<ReplyResult> {
     const { sender, chat, user, assistant, triage, t0 } = req;
     if (triage.answer) run.append(triage.answer);
-    // Emergency: the deterministic answer is the whole reply, at once; no model can dilute it.
-    if (triage.level === 'emergency') return { timings: timings(t0, 0, null, 0) };
-    const model = await this.deps.models.resolveFor(sender);
-    if (!model) return { error: ProblemType.modelUnavailable };
-    run.useModel(model);
     const userId = sender.kind === 'user' ? sender.userId : undefined;
     const [history, card, readings] = await Promise.all([
       this.deps.messages.history(chat.id, { createdAt: user.createdAt, id: user.id }, this.deps.historyMessages ?? 40),
       userId ? this.deps.cardFor(userId).catch(() => null) : null,
       userId && this.deps.readingsFor ? this.deps.readingsFor(userId).catch(() => []) : [],
     ]);
+    // Medication safety from the card (when shared) and everything the person said in this chat.
+    const medContext: MedicationContext = {
+      card,
+      messages: [...history.filter((h) => h.role === 'user' && h.id !== user.id).map((h) => h.content), user.content],
+    };
+    const checker = this.deps.medication;
+    let safety = checker ? this.check(() => checker.check(medContext)) : [];
+    if (safety.length) run.annotate({ safety });
+    // Emergency: the deterministic answer is the whole reply, at once; no model can dilute it.
+    if (triage.level === 'emergency') return { timings: timings(t0, 0, null, 0) };
+    const model = await this.deps.models.resolveFor(sender);
+    if (!model) return { error: ProblemType.modelUnavailable };
+    run.useModel(model);
+    const hits = this.deps.knowledge
+      ? await this.deps.knowledge
+          .retrieve(user.content, { language: triage.language })
+          .catch((err: unknown) => (this.deps.log?.warn({ err }, 'knowledge retrieval failed'), []))
+      : [];
+    if (hits.length) run.annotate({ citations: this.deps.knowledge!.citations(hits) });
     let separator = triage.answer ? '\n\n' : '';
     // Load progress: every phase change, and steps of at least 5 %.
     let lastProgress: { phase: string; progress: number } | null = null;
@@ -63,6 +95,8 @@ export class ReplyStreamer {
       card,
       readings,
       urgent: triage.level === 'urgent',
+      grounding: hits.length ? this.deps.knowledge!.formatForPrompt(hits) : null,
+      safetyNote: safety.length ? safetyNote(safety) : null,
       signal: run.signal,
       onStart: () => {
         void this.deps.messages
@@ -91,12 +125,31 @@ export class ReplyStreamer {
         separator = '';
       },
     });
+    // The reply itself: a drug it recommends that the card or conversation rules out gets the warning too.
+    if (checker) {
+      const more = this.check(() => checker.checkReply(result.text, medContext));
+      const seen = new Set(safety.map((w) => w.id));
+      const added = more.filter((w) => !seen.has(w.id));
+      if (added.length) {
+        safety = [...safety, ...added];
+        run.annotate({ safety });
+      }
+    }
+    if (result.truncated) run.annotate({ truncated: true });
     return {
       model,
       timings: timings(t0, result.queueMs, result.timeToFirstTokenMs ?? null, result.completionTokens ?? 0),
       aborted: result.finishReason === 'aborted',
     };
   }
+}
+
+/** What the model is told about the warnings already shown (so it does not contradict them). */
+function safetyNote(warnings: SafetyWarning[]): string {
+  return [
+    'Medication safety warnings are already shown to the person above your reply. Do not recommend these medicines, and do not say they are fine; suggest asking a pharmacist or doctor:',
+    ...warnings.slice(0, 5).map((w) => `- ${w.what}: ${w.why}`),
+  ].join('\n');
 }
 
 function timings(t0: number, queueMs: number, ttftMs: number | null, tokens: number): MessageDoc['timings'] {

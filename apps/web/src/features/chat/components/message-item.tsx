@@ -4,6 +4,7 @@ import { AlertIcon, ChatIcon, UserIcon } from '@/components/ui/icons';
 import { cn } from '@/lib/cn';
 import type { ConnectionState, ModelProgress, PendingSend } from '../lib/chat-session';
 import { MarkdownText } from './markdown';
+import { Citations, SafetyWarnings } from './reply-annotations';
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 
@@ -78,7 +79,10 @@ export function MessageItem({ message, progress, onRetry }: MessageItemProps) {
         ) : null}
         {message.status === 'stopped' ? <Badge tone="warn">Stopped</Badge> : null}
         {message.status === 'failed' ? <Badge tone="error">Failed</Badge> : null}
+        {isAssistant && message.truncated ? <Badge tone="warn">Cut off</Badge> : null}
       </div>
+
+      {isAssistant ? <SafetyWarnings warnings={message.safety ?? []} /> : null}
 
       {message.content ? (
         <div className="text-[0.95rem] leading-relaxed">
@@ -91,6 +95,8 @@ export function MessageItem({ message, progress, onRetry }: MessageItemProps) {
           ) : null}
         </div>
       ) : null}
+
+      {isAssistant ? <Citations citations={message.citations ?? []} /> : null}
 
       {isAssistant && live && !message.content ? (
         progress ? (

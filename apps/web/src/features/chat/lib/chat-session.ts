@@ -586,6 +586,9 @@ export class ChatSession {
       timings: null,
       triage: null,
       error: null,
+      safety: [],
+      citations: [],
+      truncated: false,
       createdAt: new Date().toISOString(),
       updatedAt: new Date().toISOString(),
     };
