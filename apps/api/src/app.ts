@@ -9,6 +9,7 @@ import type { Config } from './config/config.js';
 import type { Storage } from './engines/storage/index.js';
 import { loggerOptions } from './lib/logger.js';
 import errorHandler from './plugins/app/error-handler.js';
+import queuePlugin from './plugins/app/queue.js';
 import storagePlugin from './plugins/app/storage.js';
 import webPlugin from './plugins/app/web.js';
 import metricsPlugin from './plugins/external/metrics.js';
@@ -86,6 +87,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(securityPlugin, { config });
   await app.register(openapiPlugin, { config });
   await app.register(storagePlugin, { config, storage: deps.storage });
+  await app.register(queuePlugin, { config });
 
   await app.register(healthRoutes, { config });
   await app.register(blobStorePlugin, { config });

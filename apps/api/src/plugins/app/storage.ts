@@ -3,7 +3,6 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Config } from '../../config/config.js';
 import { openStorage, type Storage } from '../../engines/storage/index.js';
-import { startSweeper } from '../../engines/storage/sweeper.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -22,9 +21,8 @@ export default fp(
         logger: app.log,
       }));
     app.decorate('storage', store);
-    const stopSweeper = startSweeper(store.engine, { intervalMs: opts.config.sweepIntervalMs, logger: app.log });
+    // Expired records are swept by the `sweep` job on the queue (plugins/app/queue.ts).
     app.addHook('onClose', async () => {
-      await stopSweeper();
       // A storage handed in by the caller (tests, CLI) is closed by its owner.
       if (!opts.storage) await store.engine.close();
     });
