@@ -230,6 +230,18 @@ export interface WsModelProgressEvent {
   phase: 'download' | 'load' | 'ready';
   progress: number;
 }
+/**
+ * A reply waits for the model (all its slots are busy): its place in the queue (1 = next), how many
+ * generations are ahead of it, and an estimate of the wait (null until the model measured a rate).
+ * `position: 0` means it got its slot and is starting.
+ */
+export interface WsReplyQueuedEvent {
+  type: 'reply.queued';
+  messageId: string;
+  position: number;
+  ahead: number;
+  etaMs: number | null;
+}
 export interface WsChatUpdatedEvent {
   type: 'chat.updated';
   chat: Chat;
@@ -261,6 +273,7 @@ export type WsServerEvent =
   | WsMessageCompletedEvent
   | WsMessageFailedEvent
   | WsModelProgressEvent
+  | WsReplyQueuedEvent
   | WsChatUpdatedEvent
   | WsChatDeletedEvent
   | WsErrorEvent

@@ -5,7 +5,7 @@
 import type { Card } from '@medichat/shared';
 import type { MessageDoc, ModelDoc } from '../../engines/storage/collections.js';
 import type { ModelManager } from '../../engines/inference/model-manager.js';
-import type { ChatTurn, GenerateResult, LoadProgress } from '../../engines/inference/port.js';
+import type { ChatTurn, GenerateResult, LoadProgress, QueueInfo } from '../../engines/inference/port.js';
 import { stripTriageBlock } from '../triage/triage.service.js';
 import { descriptorOf } from '../models/model.service.js';
 import { buildPrompt, describeContext, type SensorReading } from './assistant.prompt.js';
@@ -61,6 +61,8 @@ export interface ReplyInput {
   signal: AbortSignal;
   onToken: (text: string) => void;
   onProgress: (p: LoadProgress) => void;
+  /** The generation waits for a free slot of the model: its place and an estimate (engines that queue). */
+  onQueued?: (info: QueueInfo) => void;
   /** Called once the model is leased and the generation starts. */
   onStart?: () => void;
 }
@@ -132,6 +134,7 @@ export class AssistantService {
           repeatPenalty: ASSISTANT_REPEAT_PENALTY,
           ...(this.deps.temperature !== undefined ? { temperature: this.deps.temperature } : {}),
           signal: stop.signal,
+          ...(input.onQueued ? { onQueued: input.onQueued } : {}),
           onToken: (text) => guard.push(text),
         });
       } finally {

@@ -13,6 +13,7 @@ import {
   newClientId,
   newGuest,
   newUser,
+  openSocket,
   type ChatTestApp,
 } from './chat.test-helpers.js';
 
@@ -99,3 +100,48 @@ for (const engine of chatTestEngines) {
     });
   });
 }
+
+describe('a reply waiting for the model is told its place in the queue (one slot, real model)', () => {
+  let t: ChatTestApp;
+  before(async () => {
+    t = await createChatTestApp('sqlite', {
+      LLAMA_PARALLEL: '1',
+      MAX_REPLY_TOKENS: '200',
+      REPLY_MAX_REPEATS: '0',
+      REPLY_SOFT_LIMIT_WORDS: '0',
+    });
+  });
+  after(() => t.close());
+
+  it('three guests at once: a later one gets reply.queued with its position, then its tokens', async () => {
+    const guests = await Promise.all([newGuest(t.app), newGuest(t.app), newGuest(t.app)]);
+    const sockets = await Promise.all(guests.map((g) => openSocket(t.wsBase, g.chatId, { token: g.token })));
+    try {
+      const replies = await Promise.all(
+        guests.map((g) =>
+          t.app.inject({
+            method: 'POST',
+            url: '/api/messages',
+            headers: g.auth,
+            payload: { chatId: g.chatId, content: 'Tell me about sleep.', clientId: newClientId() },
+          }),
+        ),
+      );
+      for (const r of replies) assert.equal(r.statusCode, 200, r.body);
+      const queued = sockets.flatMap((s) => s.events.filter((e) => e.type === 'reply.queued')) as Array<{
+        position: number;
+        ahead: number;
+      }>;
+      assert.ok(
+        queued.some((e) => e.position >= 1 && e.ahead >= 1),
+        JSON.stringify(sockets.map((s) => s.events.map((e) => e.type))),
+      );
+      assert.ok(
+        queued.some((e) => e.position === 0),
+        'the waiting reply was told when it started',
+      );
+    } finally {
+      for (const s of sockets) s.ws.close();
+    }
+  });
+});

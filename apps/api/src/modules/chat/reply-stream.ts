@@ -120,6 +120,14 @@ export class ReplyStreamer {
           progress: Math.round(p.progress * 1000) / 1000,
         });
       },
+      onQueued: (q) =>
+        run.publish({
+          type: 'reply.queued',
+          messageId: assistant.id,
+          position: q.position,
+          ahead: q.ahead,
+          etaMs: q.etaMs === undefined ? null : Math.round(q.etaMs),
+        }),
       onToken: (text) => {
         run.append(separator + text);
         separator = '';

@@ -2,7 +2,7 @@ import type { Message } from '@medichat/shared';
 import { Button } from '@/components/ui/button';
 import { AlertIcon, ChatIcon, UserIcon } from '@/components/ui/icons';
 import { cn } from '@/lib/cn';
-import type { ConnectionState, ModelProgress, PendingSend } from '../lib/chat-session';
+import type { ConnectionState, ModelProgress, PendingSend, QueuedReply } from '../lib/chat-session';
 import { MarkdownText } from './markdown';
 import { Citations, SafetyWarnings } from './reply-annotations';
 
@@ -56,11 +56,20 @@ const bubble = {
 interface MessageItemProps {
   message: Message;
   progress?: ModelProgress;
+  /** Waiting for a free model slot. */
+  queued?: QueuedReply;
   onRetry: (messageId: string) => void;
 }
 
+/** "Waiting for the model: 2 replies ahead of yours, about 8 s." */
+function queueText(q: QueuedReply): string {
+  const ahead = q.ahead === 1 ? '1 reply is' : `${q.ahead} replies are`;
+  const eta = q.etaMs !== null ? `, about ${Math.max(1, Math.round(q.etaMs / 1000))} s` : '';
+  return `Waiting for the model: ${ahead} ahead of yours (place ${q.position} in the queue${eta}).`;
+}
+
 /** A stored (or streaming) message. */
-export function MessageItem({ message, progress, onRetry }: MessageItemProps) {
+export function MessageItem({ message, progress, queued, onRetry }: MessageItemProps) {
   const live = message.status === 'pending' || message.status === 'streaming';
   const isAssistant = message.role === 'assistant';
   return (
@@ -113,6 +122,10 @@ export function MessageItem({ message, progress, onRetry }: MessageItemProps) {
               {Math.round(progress.progress * 100)}%
             </progress>
           </div>
+        ) : queued ? (
+          <p className="text-sm text-slate-700 italic dark:text-slate-300" data-testid="reply-queued">
+            {queueText(queued)}
+          </p>
         ) : (
           <p className="text-sm text-slate-700 italic dark:text-slate-300">Writing a reply…</p>
         )

@@ -126,6 +126,7 @@ export function MessageList({ state, connection, session, followSignal }: Messag
                   key={m.id}
                   message={m}
                   progress={state.progress[m.id]}
+                  queued={state.queued[m.id]}
                   onRetry={(id) => session.retry(id)}
                 />
               ))}

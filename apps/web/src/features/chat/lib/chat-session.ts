@@ -53,6 +53,12 @@ export interface ModelProgress {
   progress: number;
 }
 
+export interface QueuedReply {
+  position: number;
+  ahead: number;
+  etaMs: number | null;
+}
+
 /** `local`: the chat is not on the server yet (nothing sent), so there is nothing to connect to. */
 export type ConnectionState = SocketState | 'local';
 
@@ -66,6 +72,8 @@ export interface ChatViewState {
   outbox: PendingSend[];
   /** Model loading, per reply waiting for it. */
   progress: Record<string, ModelProgress>;
+  /** Replies waiting for a free model slot: place in the queue and estimated wait. */
+  queued: Record<string, QueuedReply>;
   connection: ConnectionState;
   older: { hasMore: boolean; loading: boolean; error: string | null };
   /** For the polite live region: said once per reply, when it ends (never per token). */
@@ -123,6 +131,7 @@ export class ChatSession {
       messages: [],
       outbox: [],
       progress: {},
+      queued: {},
       connection: options.knownOnServer ? 'idle' : 'local',
       older: { hasMore: false, loading: false, error: null },
       announcement: null,
@@ -512,6 +521,13 @@ export class ChatSession {
         this.set({ progress });
         return;
       }
+      case 'reply.queued': {
+        const queued = { ...this.state.queued };
+        if (event.position <= 0) delete queued[event.messageId];
+        else queued[event.messageId] = { position: event.position, ahead: event.ahead, etaMs: event.etaMs };
+        this.set({ queued });
+        return;
+      }
       case 'chat.updated':
         void cacheChats(this.options.owner, [event.chat]);
         this.options.onChatChanged?.(event.chat);
@@ -571,6 +587,11 @@ export class ChatSession {
   private onToken(messageId: string, seq: number, text: string): void {
     const last = this.seqs.get(messageId) ?? -1;
     if (seq <= last) return;
+    if (this.state.queued[messageId]) {
+      // It is writing: no longer waiting.
+      const { [messageId]: _started, ...queued } = this.state.queued;
+      this.set({ queued });
+    }
     this.seqs.set(messageId, seq);
     const existing = this.state.messages.find((m) => m.id === messageId);
     const base: Message = existing ?? {
