@@ -128,7 +128,7 @@ describe('a reply waiting for the model is told its place in the queue (one slot
         ),
       );
       for (const r of replies) assert.equal(r.statusCode, 200, r.body);
-      const queued = sockets.flatMap((s) => s.events.filter((e) => e.type === 'reply.queued')) as Array<{
+      const queued = sockets.flatMap((s) => s.events.filter((e) => e.type === 'reply.queued')) as unknown as Array<{
         position: number;
         ahead: number;
       }>;
