@@ -4,12 +4,13 @@
  * cycle (the registry of running replies before both chat services; the chat service before the
  * session service, which moves a guest's chats through it). Routes receive the result through
  * `app.services` (decorated in app.ts) and never build a service themselves; the CLI builds
- * only the part it needs (`buildAccounts`).
+ * only the part it needs (`buildAccounts`, `buildModelService`, `buildEvalPipeline`).
  *
  * Boot work that needs storage (replies a crash left unfinished, the default model, the first
  * admin) runs here too, once, after everything is built.
  */
 import { join } from 'node:path';
+import type { Card } from '@medichat/shared';
 import type { Config } from './config/config.js';
 import type { BlobStore } from './engines/blob/port.js';
 import { HfInferenceEngine } from './engines/inference/hf-inference.engine.js';
@@ -39,7 +40,9 @@ import { ChatService } from './modules/chat/chat.service.js';
 import { MessageRepository } from './modules/chat/message.repository.js';
 import { MessageService } from './modules/chat/message.service.js';
 import { ReplyGenerator } from './modules/chat/reply-generator.js';
-import { ReplyStreamer } from './modules/chat/reply-stream.js';
+import { ReplyStreamer, safetyNote } from './modules/chat/reply-stream.js';
+import { createPipelineAnswerer, type Answerer } from './modules/eval/eval.answerer.js';
+import type { ModelDoc } from './engines/storage/collections.js';
 import { ModelRepository } from './modules/models/model.repository.js';
 import { FsModelStore } from './engines/model-store/index.js';
 import { embeddingModelDir, isEmbeddingModelPresent, MINILM } from './engines/embedding/embedding-model.js';
@@ -118,14 +121,141 @@ export function buildAccounts(input: {
   return { users, cardRepository, passwords, accounts };
 }
 
-function buildInference(config: Config, log: ServiceLog) {
+/** The model registry service over storage (the API's, and the CLI's `models` commands). */
+export function buildModelService(input: {
+  config: Pick<Config, 'inference' | 'modelsDir' | 'modelStore'>;
+  storage: Pick<Storage, 'models' | 'users'>;
+  now?: () => Date;
+  log?: ServiceLog;
+}): ModelService {
+  const { config } = input;
+  return new ModelService({
+    models: new ModelRepository(input.storage.models),
+    users: new UserRepository(input.storage.users),
+    defaultModelName: config.inference.defaultModel,
+    store: new FsModelStore({
+      modelsDir: config.modelsDir,
+      hfEndpoint: config.modelStore.hfEndpoint,
+      hfToken: config.modelStore.hfToken,
+      env: config.modelStore.pipEnv,
+    }),
+    now: input.now ?? (() => new Date()),
+    ...(input.log ? { log: input.log } : {}),
+  });
+}
+
+/**
+ * Grounding: the knowledge base (schema-checked at boot: a bad file stops it naming the file),
+ * embedded with MiniLM when that model is present (`npm start` assembles it), indexed once per
+ * content change in a derived SQLite vector index under DATA_DIR.
+ */
+async function buildKnowledge(config: Config, log: ServiceLog) {
+  const kb = await loadKnowledgeBase();
+  const embeddingDir = embeddingModelDir(config.modelsDir, MINILM);
+  if (!(await isEmbeddingModelPresent(embeddingDir, MINILM))) {
+    log.warn(
+      { dir: embeddingDir },
+      'no embedding model: replies are not grounded in the knowledge base (npm run medichat -- models ensure-embedding)',
+    );
+    return { knowledge: undefined, embedder: undefined };
+  }
+  const embedder = await TransformersEmbeddingEngine.open({ dir: embeddingDir, modelId: MINILM.name, threads: 1 });
+  const knowledge = await KnowledgeService.create({
+    kb,
+    embedder,
+    index: new SqliteVectorIndex({
+      name: 'knowledge',
+      dimensions: embedder.dimensions,
+      file: join(config.dataDir, 'knowledge-index.sqlite'),
+    }),
+    logger: log,
+  });
+  return { knowledge, embedder };
+}
+
+/** What `medichat eval` runs a model through: the chat's own pipeline without storage or sockets. */
+export interface EvalPipeline {
+  manager: ModelManager;
+  /** Whether replies are grounded (the embedding model is present). */
+  grounded: boolean;
+  answererFor(model: ModelDoc, opts: { maxTokens: number }): Answerer;
+  close(): Promise<void>;
+}
+
+/**
+ * The answer-quality eval's pipeline, built from the same parts as the chat: the inference engines
+ * (with `parallel` sequences), triage, the medication checker before and after the model (its
+ * warnings told to the model as in the chat), and knowledge-base grounding when the embedding
+ * model is present.
+ */
+export async function buildEvalPipeline(input: {
+  config: Config;
+  log: ServiceLog;
+  parallel: number;
+}): Promise<EvalPipeline> {
+  const { config, log } = input;
+  const { engines, manager } = buildInference(config, log, Math.max(1, input.parallel));
+  const triage = createTriage({ emergencyNumber: config.emergencyNumber, crisisLine: config.chat.crisisLine });
+  const medication = createMedicationChecker();
+  const { knowledge, embedder } = await buildKnowledge(config, log);
+  const contextOf = (i: {
+    message: string;
+    history?: Array<{ role: string; content: string }>;
+    card?: Card | null;
+  }) => ({
+    card: i.card ?? null,
+    messages: [...(i.history ?? []).filter((h) => h.role === 'user').map((h) => h.content), i.message],
+  });
+  return {
+    manager,
+    grounded: knowledge !== undefined,
+    answererFor(model, opts) {
+      return createPipelineAnswerer({
+        triage,
+        model,
+        assistant: new AssistantService({
+          manager,
+          maxReplyTokens: opts.maxTokens,
+          softLimitWords: config.chat.softLimitWords,
+          maxRepeats: config.chat.maxRepeats,
+          contextTokens: config.inference.llama.contextSize,
+          now: () => new Date(),
+          temperature: 0,
+        }),
+        checkSafety: (i) => {
+          const before = medication.check(contextOf(i));
+          const seen = new Set(before.map((w) => w.id));
+          return [...before, ...medication.checkReply(i.reply, contextOf(i)).filter((w) => !seen.has(w.id))];
+        },
+        retrieve: async (i) => {
+          const warnings = medication.check(contextOf(i));
+          const hits = knowledge ? await knowledge.retrieve(i.message) : [];
+          return {
+            citations: hits.length ? knowledge!.citations(hits) : [],
+            reply: {
+              grounding: hits.length ? knowledge!.formatForPrompt(hits) : null,
+              safetyNote: warnings.length ? safetyNote(warnings) : null,
+            },
+          };
+        },
+      });
+    },
+    async close() {
+      await manager.close();
+      await Promise.all(Object.values(engines).map((e) => e.close()));
+      await embedder?.close();
+    },
+  };
+}
+
+function buildInference(config: Config, log: ServiceLog, parallel?: number) {
   const llama = config.inference.llama;
   const engines: Partial<Record<ModelDescriptor['engine'], InferenceEngine>> = {
     'llama-cpp': new LlamaCppEngine({
       gpu: llama.gpu,
       threads: llama.threads,
       contextSize: llama.contextSize,
-      parallel: llama.parallel,
+      parallel: parallel ?? llama.parallel,
       ...(llama.batchSize ? { batchSize: llama.batchSize } : {}),
       logger: (level, message) => {
         if (level === 'error' || level === 'warn') log[level]({ engine: 'llama-cpp' }, message);
@@ -174,19 +304,7 @@ export async function buildServices(input: ServicesInput): Promise<Services> {
   const avatars = new AvatarService({ users, blobs, audit, now });
   const roles = new RoleService({ users, audit, now });
   const credentials = new CredentialService({ users, sessions: sessionRepository, passwords, audit, now });
-  const models = new ModelService({
-    models: modelRepository,
-    users,
-    defaultModelName: config.inference.defaultModel,
-    store: new FsModelStore({
-      modelsDir: config.modelsDir,
-      hfEndpoint: config.modelStore.hfEndpoint,
-      hfToken: config.modelStore.hfToken,
-      env: config.modelStore.pipEnv,
-    }),
-    now,
-    log,
-  });
+  const models = buildModelService({ config, storage, now, log });
   const replies = new ReplyGenerator({ messages: messageRepository, hub, now, log });
   const chats = new ChatService({
     chats: chatRepository,
@@ -201,28 +319,7 @@ export async function buildServices(input: ServicesInput): Promise<Services> {
   // Grounding: the knowledge base (schema-checked at boot: a bad file stops it naming the file),
   // embedded with MiniLM when that model is present (`npm start` assembles it), indexed once per
   // content change in a derived SQLite vector index under DATA_DIR.
-  const kb = await loadKnowledgeBase();
-  let knowledge: KnowledgeService | undefined;
-  let embedder: TransformersEmbeddingEngine | undefined;
-  const embeddingDir = embeddingModelDir(config.modelsDir, MINILM);
-  if (await isEmbeddingModelPresent(embeddingDir, MINILM)) {
-    embedder = await TransformersEmbeddingEngine.open({ dir: embeddingDir, modelId: MINILM.name, threads: 1 });
-    knowledge = await KnowledgeService.create({
-      kb,
-      embedder,
-      index: new SqliteVectorIndex({
-        name: 'knowledge',
-        dimensions: embedder.dimensions,
-        file: join(config.dataDir, 'knowledge-index.sqlite'),
-      }),
-      logger: log,
-    });
-  } else {
-    log.warn(
-      { dir: embeddingDir },
-      'no embedding model: replies are not grounded in the knowledge base (npm run medichat -- models ensure-embedding)',
-    );
-  }
+  const { knowledge, embedder } = await buildKnowledge(config, log);
   const streamer = new ReplyStreamer({
     messages: messageRepository,
     assistant: new AssistantService({

@@ -1,6 +1,6 @@
 /**
- * The worker process end to end: a job enqueued by a producer (the API side: a BullMQ queue with no
- * consumer) is run by a separate `worker.ts` process against the test Redis — the real `sweep`
+ * The worker process end to end: a job enqueued by the running API (`app.queue`, which with
+ * REDIS_URL is a BullMQ producer with no consumer) is run by a separate `worker.ts` process against the test Redis — the real `sweep`
  * handler on a real SQLite file — and SIGTERM stops the worker cleanly. Without REDIS_URL the worker
  * refuses to start, saying why.
  * Redis from MEDICHAT_TEST_REDIS_URL (scripts/test.mjs); with MEDICHAT_REQUIRE_REDIS=1 a missing
@@ -16,9 +16,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
-import { BullmqQueue } from './engines/queue/bullmq.js';
 import { openStorage, type SqliteEngine } from './engines/storage/index.js';
-import { JOB_NAMES } from './jobs/index.js';
+import { createTestApp } from './testing/test-app.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const workerEntry = join(here, 'worker.ts');
@@ -69,11 +68,17 @@ describe('worker process', () => {
   }
 
   it(
-    'runs a job enqueued by another process (the sweep, on real storage) and stops on SIGTERM',
+    'runs a job enqueued by the API process (the sweep, on real storage) and stops on SIGTERM',
     { timeout: 90_000 },
     async () => {
-      const dataDir = tmp();
       const prefix = `mcw-${randomBytes(4).toString('hex')}`;
+      // The API: the real app with REDIS_URL, so its queue is a BullMQ producer and runs nothing itself.
+      const api = await createTestApp({
+        REDIS_URL: redisUrl,
+        QUEUE_PREFIX: prefix,
+        SWEEP_INTERVAL_MS: String(86_400_000),
+      });
+      const dataDir = api.dataDir;
       const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', workerEntry], {
         env: workerEnv({
           DATA_DIR: dataDir,
@@ -90,7 +95,7 @@ describe('worker process', () => {
       const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
         child.once('exit', (code, signal) => resolve({ code, signal })),
       );
-      const producer = await BullmqQueue.open({ url: redisUrl, prefix, names: JOB_NAMES });
+      const producer = api.app.queue;
       const redis = new Redis(redisUrl);
       try {
         for (let i = 0; !out.includes('consuming jobs'); i++) {
@@ -135,7 +140,7 @@ describe('worker process', () => {
         assert.match(out, /worker: shutting down/);
       } finally {
         child.kill('SIGKILL');
-        await producer.close(0);
+        await api.close();
         const keys = await redis.keys(`${prefix}:*`);
         if (keys.length) await redis.del(...keys);
         redis.disconnect();

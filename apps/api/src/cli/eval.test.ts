@@ -16,6 +16,9 @@ import { ensureTinyGguf, repoRoot } from '../engines/inference/tiny-model.test-h
 import { openStorage, type Storage } from '../engines/storage/index.js';
 import type { EvalReport } from '../modules/eval/eval.runner.js';
 import { evalCommand } from './eval.js';
+import { buildEvalPipeline } from '../container.js';
+
+const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 class Capture extends Writable {
   text = '';
@@ -62,7 +65,13 @@ describe('medichat eval', () => {
   const run = async (args: string[]) => {
     const stdout = new Capture();
     const stderr = new Capture();
-    const code = await evalCommand(args, { config, models: storage.models, stdout, stderr });
+    const code = await evalCommand(args, {
+      config,
+      models: storage.models,
+      pipeline: (parallel) => buildEvalPipeline({ config, log: quiet, parallel }),
+      stdout,
+      stderr,
+    });
     return { code, out: stdout.text, err: stderr.text };
   };
 

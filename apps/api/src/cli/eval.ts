@@ -6,8 +6,9 @@
  *
  * Opens nothing itself: main.ts hands it the configured storage's `models` collection. The model
  * is found by name (default: the registry's default model); an unknown name lists the available
- * ones. The pipeline is the app's own (triage → AssistantService on a ModelManager), decoding
- * greedy (temperature 0) so scores are reproducible. Prints the score table and the failed checks;
+ * ones. The pipeline is the app's own, built by the composition root (`buildEvalPipeline`: triage →
+ * medication checker → knowledge-base grounding → AssistantService on a ModelManager → the checker
+ * on the reply), decoding greedy (temperature 0) so scores are reproducible. Prints the score table and the failed checks;
  * `--json` writes the full report (every answer and check) for the fine-tune gate.
  *
  * Exit codes: 0 it ran (scores are information, not a verdict), 64 usage, 66 unknown or missing
@@ -17,28 +18,19 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { Config } from '../config/config.js';
-import { HfInferenceEngine } from '../engines/inference/hf-inference.engine.js';
-import { LlamaCppEngine } from '../engines/inference/llama-cpp.engine.js';
-import { ModelManager } from '../engines/inference/model-manager.js';
-import { OpenAIEngine } from '../engines/inference/openai.engine.js';
-import type { InferenceEngine, ModelDescriptor } from '../engines/inference/port.js';
-import { TransformersEngine } from '../engines/inference/transformers.engine.js';
+import type { EvalPipeline } from '../container.js';
 import type { ModelDoc } from '../engines/storage/collections.js';
 import type { Collection } from '../engines/storage/port.js';
-import { AssistantService } from '../modules/assistant/assistant.service.js';
-import { createPipelineAnswerer } from '../modules/eval/eval.answerer.js';
 import { formatCheckTable, formatFailures, formatScoreTable } from '../modules/eval/eval.report.js';
 import { runEval } from '../modules/eval/eval.runner.js';
 import { SUITES, type Suite } from '../modules/eval/eval.schema.js';
 import { descriptorOf } from '../modules/models/model.service.js';
-import { createTriage } from '../modules/triage/triage.service.js';
 
 export interface EvalCommandDeps {
-  config: Pick<Config, 'modelsDir' | 'emergencyNumber'> & {
-    inference: Pick<Config['inference'], 'llama' | 'openaiApiKey' | 'hfToken'>;
-    chat: Config['chat'];
-  };
+  config: Pick<Config, 'chat'>;
   models: Collection<ModelDoc>;
+  /** The chat's pipeline with `parallel` sequences (the composition root's `buildEvalPipeline`). */
+  pipeline: (parallel: number) => Promise<Pick<EvalPipeline, 'manager' | 'grounded' | 'answererFor' | 'close'>>;
   stdout?: NodeJS.WritableStream;
   stderr?: NodeJS.WritableStream;
 }
@@ -121,19 +113,8 @@ export async function evalCommand(argv: string[], deps: EvalCommandDeps): Promis
     return 66;
   }
 
-  const { llama } = deps.config.inference;
-  const engines: Partial<Record<ModelDescriptor['engine'], InferenceEngine>> = {
-    'llama-cpp': new LlamaCppEngine({
-      gpu: llama.gpu,
-      threads: llama.threads,
-      contextSize: llama.contextSize,
-      parallel: Math.max(1, opts.concurrency),
-    }),
-    transformers: new TransformersEngine({ localModelPath: deps.config.modelsDir, threads: llama.threads }),
-    openai: new OpenAIEngine({ apiKey: deps.config.inference.openaiApiKey }),
-    'hf-inference': new HfInferenceEngine({ token: deps.config.inference.hfToken, env: {} }),
-  };
-  const manager = new ModelManager({ engines });
+  const pipeline = await deps.pipeline(Math.max(1, opts.concurrency));
+  const { manager } = pipeline;
   try {
     try {
       const t0 = performance.now();
@@ -144,17 +125,9 @@ export async function evalCommand(argv: string[], deps: EvalCommandDeps): Promis
       err.write(`medichat eval: cannot load ${model.name}: ${(e as Error).message}\n`);
       return 1;
     }
-    const answerer = createPipelineAnswerer({
-      triage: createTriage({ emergencyNumber: deps.config.emergencyNumber, crisisLine: deps.config.chat.crisisLine }),
-      assistant: new AssistantService({
-        manager,
-        maxReplyTokens: opts.maxTokens,
-        contextTokens: llama.contextSize,
-        now: () => new Date(),
-        temperature: 0,
-      }),
-      model,
-    });
+    const answerer = pipeline.answererFor(model, { maxTokens: opts.maxTokens });
+    if (!pipeline.grounded)
+      err.write('note: no embedding model, so replies are not grounded (medichat models ensure-embedding)\n');
     const report = await runEval({
       answerer,
       suites: opts.suites,
@@ -181,7 +154,6 @@ export async function evalCommand(argv: string[], deps: EvalCommandDeps): Promis
     }
     return report.suites.some((s) => s.errors > 0) ? 1 : 0;
   } finally {
-    await manager.close();
-    await Promise.all(Object.values(engines).map((e) => e.close()));
+    await pipeline.close();
   }
 }

@@ -51,10 +51,7 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'models': {
       const { openStorage } = await import('../engines/storage/index.js');
-      const { FsModelStore } = await import('../engines/model-store/index.js');
-      const { ModelRepository } = await import('../modules/models/model.repository.js');
-      const { ModelService } = await import('../modules/models/model.service.js');
-      const { UserRepository } = await import('../modules/users/user.repository.js');
+      const { buildModelService } = await import('../container.js');
       const { modelsCommand } = await import('./models.js');
       const storage = await openStorage({
         mongodbUri: config.storage.mongodbUri,
@@ -62,19 +59,8 @@ async function main(argv: string[]): Promise<number> {
         dataDir: config.dataDir,
       });
       try {
-        // The CLI's own composition: the same store and service the API builds, from the same config.
-        const models = new ModelService({
-          models: new ModelRepository(storage.models),
-          users: new UserRepository(storage.users),
-          defaultModelName: config.inference.defaultModel,
-          store: new FsModelStore({
-            modelsDir: config.modelsDir,
-            hfEndpoint: config.modelStore.hfEndpoint,
-            hfToken: config.modelStore.hfToken,
-            env: config.modelStore.pipEnv,
-          }),
-          now: () => new Date(),
-        });
+        // The same registry service the API builds, from the same config (the composition root).
+        const models = buildModelService({ config, storage });
         const { ensureEmbeddingModel } = await import('../engines/embedding/embedding-model.js');
         return await modelsCommand(rest, {
           models,
@@ -108,7 +94,15 @@ async function main(argv: string[]): Promise<number> {
         dataDir: config.dataDir,
       });
       try {
-        return await evalCommand(rest, { config, models: storage.models });
+        const { buildEvalPipeline } = await import('../container.js');
+        // Warnings (e.g. no embedding model) to stderr; the table goes to stdout.
+        const warn = (obj: object, msg: string) => console.error(`${msg} ${JSON.stringify(obj)}`);
+        const log = { info: () => undefined, warn, error: warn };
+        return await evalCommand(rest, {
+          config,
+          models: storage.models,
+          pipeline: (parallel) => buildEvalPipeline({ config, log, parallel }),
+        });
       } finally {
         await storage.engine.close();
       }

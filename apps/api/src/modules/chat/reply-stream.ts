@@ -153,7 +153,8 @@ export class ReplyStreamer {
 }
 
 /** What the model is told about the warnings already shown (so it does not contradict them). */
-function safetyNote(warnings: SafetyWarning[]): string {
+/** What the model is told of the warnings already shown above its reply (the chat and the eval use it). */
+export function safetyNote(warnings: SafetyWarning[]): string {
   return [
     'Medication safety warnings are already shown to the person above your reply. Do not recommend these medicines, and do not say they are fine; suggest asking a pharmacist or doctor:',
     ...warnings.slice(0, 5).map((w) => `- ${w.what}: ${w.why}`),
