@@ -288,7 +288,6 @@ export async function buildServices(input: ServicesInput): Promise<Services> {
   const { users, cardRepository, passwords, accounts } = buildAccounts({ storage, config, now, log });
   const sessionRepository = new SessionRepository(storage.sessions);
   const audit = new AuditRepository(storage.auditLog, now);
-  const modelRepository = new ModelRepository(storage.models);
   const chatRepository = new ChatRepository(storage.chats);
   const messageRepository = new MessageRepository(storage.messages);
 
