@@ -234,6 +234,8 @@ export type BlobConfig =
       forcePathStyle: boolean;
       sse?: { mode: 'AES256' | 'aws:kms'; kmsKeyId?: string };
       presignTtlSeconds: number;
+      /** Origin presigned URLs point at (added to the CSP's img-src so <img> may follow the redirect). */
+      publicOrigin: string;
     };
 
 /** The blob store config names (exported for `medichat blobs migrate --to`). */
@@ -256,6 +258,11 @@ export function blobConfigOf(url: string | undefined, env: Env, dataDir: string)
       ? { sse: { mode: env.S3_SSE, ...(env.S3_SSE_KMS_KEY_ID ? { kmsKeyId: env.S3_SSE_KMS_KEY_ID } : {}) } }
       : {}),
     presignTtlSeconds: env.BLOB_PRESIGN_TTL_SECONDS,
+    publicOrigin: env.S3_ENDPOINT
+      ? new URL(env.S3_ENDPOINT).origin
+      : (env.S3_FORCE_PATH_STYLE ?? false)
+        ? `https://s3.${env.S3_REGION}.amazonaws.com`
+        : `https://${/^s3:\/\/([^/]+)/.exec(url)![1]}.s3.${env.S3_REGION}.amazonaws.com`,
   };
 }
 

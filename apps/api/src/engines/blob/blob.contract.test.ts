@@ -20,25 +20,14 @@ import { CreateBucketCommand, GetObjectCommand } from '@aws-sdk/client-s3';
 import { DecryptionError } from '../../lib/crypto.js';
 import { LocalBlobStore } from './local.js';
 import { InvalidBlobKeyError, readAll, type BlobStore } from './port.js';
-import { S3BlobStore } from './s3.js';
+import type { S3BlobStore } from './s3.js';
+import { testS3Store } from './s3.test-helper.js';
 import { SealedBlobStore } from './sealed.js';
 
 const s3Endpoint = process.env.MEDICHAT_TEST_S3_ENDPOINT;
 const requireS3 = process.env.MEDICHAT_REQUIRE_S3 === '1';
 const run = randomBytes(4).toString('hex');
 const keys = [{ id: 'k1', key: randomBytes(32) }];
-
-export function testS3Store(bucket: string, prefix = 'medichat', sse?: 'AES256'): S3BlobStore {
-  return new S3BlobStore({
-    bucket,
-    prefix,
-    endpoint: s3Endpoint!,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-    forcePathStyle: true,
-    ...(sse ? { sse: { mode: sse } } : {}),
-  });
-}
 
 interface EngineCase {
   name: string;
