@@ -408,3 +408,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     blob: blobConfigOf(env.BLOB_URL, env, dataDir),
   };
 }
+
+/** The blob store a URL names with the rest of the environment's S3 settings (`medichat blobs migrate --to`). */
+export function loadBlobTarget(url: string, source: Record<string, string | undefined> = process.env): BlobConfig {
+  return loadConfig({ ...source, BLOB_URL: url }).blob;
+}
