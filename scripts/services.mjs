@@ -214,3 +214,27 @@ export async function startRedis({ dataDir }) {
     return { url: `redis://127.0.0.1:${port}`, port, logFile, stop };
   });
 }
+
+/** Where moto's server is (`moto_server`, from `pip install "moto[server]"`), or null. */
+export function findMotoServer() {
+  if (process.env.MOTO_SERVER_BIN && isExecutable(process.env.MOTO_SERVER_BIN)) return process.env.MOTO_SERVER_BIN;
+  return onPath('moto_server');
+}
+
+/**
+ * Start moto's S3-protocol server (in memory; signature V4 checked like AWS) in `dataDir` for its log.
+ * @param {{ dataDir: string }} options
+ * @returns {Promise<{ endpoint: string, port: number, logFile: string, stop: () => Promise<void> } | null>}
+ */
+export async function startMoto({ dataDir }) {
+  const bin = findMotoServer();
+  if (!bin) return null;
+  mkdirSync(dataDir, { recursive: true });
+  const logFile = join(dataDir, 'moto.log');
+  return withPortRetry(async (port) => {
+    const stop = await launch('moto_server', bin, ['-H', '127.0.0.1', '-p', String(port)], logFile, async () =>
+      (await tcpExchange(port, 'GET /moto-api/ HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n', 2000)).startsWith('HTTP/'),
+    );
+    return { endpoint: `http://127.0.0.1:${port}`, port, logFile, stop };
+  });
+}

@@ -19,14 +19,15 @@
  *      MEDICHAT_REQUIRE_MONGODB=1 / MEDICHAT_REQUIRE_REDIS=1 (set by .ci/run) make a missing server
  *      a failure: the storage and queue contract suites then fail instead of skipping their engine,
  *      and each writes a marker under .ci-artifacts/ (mongodb-contract.ran, bullmq-contract.ran)
- *      that .ci/run checks.
+ *      that .ci/run checks. moto's S3 server likewise (MEDICHAT_TEST_S3_ENDPOINT to use your own,
+ *      MEDICHAT_REQUIRE_S3=1 to fail without one; marker s3-blob-contract.ran).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startFerretDB, startRedis } from './services.mjs';
+import { startFerretDB, startMoto, startRedis } from './services.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -40,7 +41,7 @@ if (tier !== undefined && !TIERS.includes(tier)) {
 }
 /** What makes a test file need more than the process it runs in. */
 const INTEGRATION =
-  /testing\/test-app|openStorage|storage\.contract|tiny-model\.test-helpers|onnx-model\.test-helper|model-store\.test-helpers|llama-cpp\.engine|transformers\.engine|node-llama-cpp|MEDICHAT_TEST_(MONGODB|REDIS)_URI?|child_process/;
+  /testing\/test-app|openStorage|storage\.contract|tiny-model\.test-helpers|onnx-model\.test-helper|model-store\.test-helpers|llama-cpp\.engine|transformers\.engine|node-llama-cpp|MEDICHAT_TEST_(MONGODB|REDIS)_URI?|MEDICHAT_TEST_S3_ENDPOINT|child_process/;
 
 function tierOf(file) {
   if (file.startsWith('e2e/')) return 'browser';
@@ -112,6 +113,16 @@ try {
       console.warn(
         '! redis-server not found: Redis-backed tests (the BullMQ queue engine) will not run (apt-get install -y redis-server)',
       );
+    }
+  }
+  if (!env.MEDICHAT_TEST_S3_ENDPOINT && tier !== 'unit') {
+    const moto = await startMoto({ dataDir: join(scratch, 'moto') });
+    if (moto) {
+      started.push(moto);
+      env.MEDICHAT_TEST_S3_ENDPOINT = moto.endpoint;
+      console.log(`▶ moto (S3 protocol) at ${moto.endpoint}`);
+    } else {
+      console.warn('! moto_server not found: S3 blob engine tests will not run (pip install "moto[server]")');
     }
   }
   console.log(`▶ ${files.length} test files${tier ? ` (${tier} tier)` : ''}`);

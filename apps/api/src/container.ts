@@ -375,6 +375,8 @@ export async function buildServices(input: ServicesInput): Promise<Services> {
     const interrupted = await messageRepository.markInterrupted(now());
     if (interrupted > 0) log.warn({ count: interrupted }, 'replies left unfinished by the last run are marked failed');
     await models.ensureDefault();
+    const halfWritten = await accounts.repairHalfWritten();
+    if (halfWritten > 0) log.warn({ count: halfWritten }, 'cards of registrations a crash left unfinished are removed');
     await ensureBootstrapAdmin({ users, accounts }, config.auth.admin, log);
   } catch (err) {
     await close().catch(() => undefined);

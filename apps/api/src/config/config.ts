@@ -128,6 +128,30 @@ export const envSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9+ ()'.,-]{2,80}$/, 'must be a short phone number or name')
     .optional(),
+  /** Where blobs live: file://<dir> (default DATA_DIR/blobs) or s3://bucket/prefix (docs/blobs.md). */
+  BLOB_URL: z
+    .string()
+    .regex(
+      /^(file:\/\/\/?[^\s]+|s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[^\s]*)?)$/,
+      'must be file:///dir or s3://bucket/prefix',
+    )
+    .optional(),
+  /** S3 endpoint for non-AWS servers (MinIO, R2, B2, moto); unset = AWS for S3_REGION. */
+  S3_ENDPOINT: z
+    .string()
+    .regex(/^https?:\/\/[^\s]+$/, 'must be an http(s):// URL')
+    .optional(),
+  S3_REGION: z.string().min(1).max(64).default('us-east-1'),
+  /** S3 credentials; unset = the SDK's default chain (env, profile, instance role). Never logged. */
+  S3_ACCESS_KEY_ID: z.string().min(1).max(256).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).max(512).optional(),
+  /** Path-style bucket URLs; unset = on when S3_ENDPOINT is set. */
+  S3_FORCE_PATH_STYLE: bool.optional(),
+  /** Server-side encryption asked of S3: none, AES256 or aws:kms (with S3_SSE_KMS_KEY_ID). */
+  S3_SSE: z.enum(['none', 'AES256', 'aws:kms']).default('none'),
+  S3_SSE_KMS_KEY_ID: z.string().min(1).max(2048).optional(),
+  /** Lifetime of the presigned URLs public images redirect to on S3. */
+  BLOB_PRESIGN_TTL_SECONDS: int(60, 7 * 24 * 3600).default(3600),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -196,6 +220,50 @@ export interface Config {
   cli: { adminPassword?: string };
   secrets: Secrets;
   version: string;
+  blob: BlobConfig;
+}
+
+export type BlobConfig =
+  | { kind: 'local'; dir: string }
+  | {
+      kind: 's3';
+      url: string;
+      endpoint?: string;
+      region: string;
+      credentials?: { accessKeyId: string; secretAccessKey: string };
+      forcePathStyle: boolean;
+      sse?: { mode: 'AES256' | 'aws:kms'; kmsKeyId?: string };
+      presignTtlSeconds: number;
+      /** Origin presigned URLs point at (added to the CSP's img-src so <img> may follow the redirect). */
+      publicOrigin: string;
+    };
+
+/** The blob store config names (exported for `medichat blobs migrate --to`). */
+export function blobConfigOf(url: string | undefined, env: Env, dataDir: string): BlobConfig {
+  if (!url) return { kind: 'local', dir: join(dataDir, 'blobs') };
+  if (url.startsWith('file://')) return { kind: 'local', dir: resolve(url.slice('file://'.length)) };
+  if (Boolean(env.S3_ACCESS_KEY_ID) !== Boolean(env.S3_SECRET_ACCESS_KEY)) {
+    throw new ConfigError('Invalid configuration:\n  S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY: set both or neither');
+  }
+  return {
+    kind: 's3',
+    url,
+    ...(env.S3_ENDPOINT ? { endpoint: env.S3_ENDPOINT } : {}),
+    region: env.S3_REGION,
+    ...(env.S3_ACCESS_KEY_ID && env.S3_SECRET_ACCESS_KEY
+      ? { credentials: { accessKeyId: env.S3_ACCESS_KEY_ID, secretAccessKey: env.S3_SECRET_ACCESS_KEY } }
+      : {}),
+    forcePathStyle: env.S3_FORCE_PATH_STYLE ?? Boolean(env.S3_ENDPOINT),
+    ...(env.S3_SSE !== 'none'
+      ? { sse: { mode: env.S3_SSE, ...(env.S3_SSE_KMS_KEY_ID ? { kmsKeyId: env.S3_SSE_KMS_KEY_ID } : {}) } }
+      : {}),
+    presignTtlSeconds: env.BLOB_PRESIGN_TTL_SECONDS,
+    publicOrigin: env.S3_ENDPOINT
+      ? new URL(env.S3_ENDPOINT).origin
+      : (env.S3_FORCE_PATH_STYLE ?? false)
+        ? `https://s3.${env.S3_REGION}.amazonaws.com`
+        : `https://${/^s3:\/\/([^/]+)/.exec(url)![1]}.s3.${env.S3_REGION}.amazonaws.com`,
+  };
 }
 
 export class ConfigError extends Error {
@@ -337,5 +405,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     cli: { adminPassword: env.MEDICHAT_ADMIN_PASSWORD },
     secrets: loadSecrets(env, dataDir),
     version: readVersion(),
+    blob: blobConfigOf(env.BLOB_URL, env, dataDir),
   };
+}
+
+/** The blob store a URL names with the rest of the environment's S3 settings (`medichat blobs migrate --to`). */
+export function loadBlobTarget(url: string, source: Record<string, string | undefined> = process.env): BlobConfig {
+  return loadConfig({ ...source, BLOB_URL: url }).blob;
 }

@@ -4,9 +4,14 @@
  * one file system).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve, sep } from 'node:path';
-import { assertBlobKey, type BlobObject, type BlobStore } from './port.js';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { assertBlobKey, type BlobObject, type BlobPutOptions, type BlobStore, type BlobStream } from './port.js';
+
+const META = '.meta.json';
 
 export class LocalBlobStore implements BlobStore {
   readonly kind = 'local' as const;
@@ -23,18 +28,29 @@ export class LocalBlobStore implements BlobStore {
     return p;
   }
 
-  async put(key: string, data: Buffer, options: { contentType: string }): Promise<void> {
+  async put(key: string, data: Buffer | Readable, options: BlobPutOptions): Promise<void> {
     const file = this.pathOf(key);
-    await mkdir(dirname(file), { recursive: true });
+    await mkdir(dirname(file), { recursive: true, mode: 0o700 });
     const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
     try {
-      await writeFile(`${tmp}.meta`, JSON.stringify({ contentType: options.contentType, size: data.length }));
-      await writeFile(tmp, data);
-      await rename(`${tmp}.meta`, `${file}.meta.json`);
+      if (Buffer.isBuffer(data)) await writeFile(tmp, data, { mode: 0o600 });
+      else await pipeline(data, createWriteStream(tmp, { mode: 0o600 }));
+      const size = (await stat(tmp)).size;
+      await writeFile(`${tmp}.meta`, JSON.stringify({ contentType: options.contentType, size }), { mode: 0o600 });
+      await rename(`${tmp}.meta`, `${file}${META}`);
       await rename(tmp, file);
     } finally {
       await rm(tmp, { force: true });
       await rm(`${tmp}.meta`, { force: true });
+    }
+  }
+
+  private async contentTypeOf(file: string): Promise<string> {
+    try {
+      return (JSON.parse(await readFile(`${file}${META}`, 'utf8')) as { contentType: string }).contentType;
+    } catch {
+      // A missing sidecar only loses the type; the bytes are still served as opaque data.
+      return 'application/octet-stream';
     }
   }
 
@@ -47,13 +63,45 @@ export class LocalBlobStore implements BlobStore {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw err;
     }
-    let contentType = 'application/octet-stream';
+    return { data, contentType: await this.contentTypeOf(file), size: data.length };
+  }
+
+  async getStream(key: string): Promise<BlobStream | null> {
+    const file = this.pathOf(key);
+    let size: number;
     try {
-      contentType = (JSON.parse(await readFile(`${file}.meta.json`, 'utf8')) as { contentType: string }).contentType;
-    } catch {
-      // A missing sidecar only loses the type; the bytes are still served as opaque data.
+      const st = await stat(file);
+      if (!st.isFile()) return null;
+      size = st.size;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw err;
     }
-    return { data, contentType, size: data.length };
+    return { stream: createReadStream(file), contentType: await this.contentTypeOf(file), size };
+  }
+
+  async *list(prefix = ''): AsyncIterable<{ key: string; size: number }> {
+    const walk = async function* (dir: string): AsyncGenerator<string> {
+      let entries;
+      try {
+        entries = await readdir(dir, { withFileTypes: true });
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+        throw err;
+      }
+      for (const e of entries) {
+        const p = join(dir, e.name);
+        if (e.isDirectory()) yield* walk(p);
+        else if (e.isFile() && !e.name.endsWith(META) && !e.name.endsWith('.tmp') && !e.name.endsWith('.tmp.meta')) {
+          yield p;
+        }
+      }
+    };
+    for await (const file of walk(this.root)) {
+      const key = relative(this.root, file).split(sep).join('/');
+      if (!key.startsWith(prefix)) continue;
+      yield { key, size: (await stat(file)).size };
+    }
   }
 
   async delete(key: string): Promise<boolean> {
@@ -65,7 +113,7 @@ export class LocalBlobStore implements BlobStore {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
       existed = false;
     }
-    await rm(`${file}.meta.json`, { force: true });
+    await rm(`${file}${META}`, { force: true });
     return existed;
   }
 }

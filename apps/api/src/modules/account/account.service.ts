@@ -1,7 +1,12 @@
 /**
  * Creating an account: the user and their medical card, together. There is no user without a
- * card: if the card cannot be written, the user just inserted is deleted again (compensation)
- * before the error goes on. Used by sign-up, the first admin from config (`ensureBootstrapAdmin`)
+ * card, even across a crash (kill -9, power loss) at any instant: the card is written FIRST and the
+ * user second, and the account exists (can sign in, is acknowledged) only once the user is written.
+ * A crash between the two leaves a card nobody owns, invisible to every route; `repairHalfWritten`
+ * (run at boot) deletes such cards once they are older than any registration in flight. If the user
+ * cannot be written (email taken, storage error) the card is deleted again before the error goes on.
+ * Ordered writes rather than a transaction, because the same holds on every engine (SQLite, MongoDB
+ * with or without replica-set transactions, FerretDB) and the storage port's writes are per document. Used by sign-up, the first admin from config (`ensureBootstrapAdmin`)
  * and `medichat admin create`.
  */
 import { v7 as uuidv7 } from 'uuid';
@@ -33,7 +38,7 @@ export class AccountService {
   constructor(
     private readonly deps: {
       users: UserRepository;
-      cards: Pick<CardRepository, 'create'>;
+      cards: Pick<CardRepository, 'create' | 'deleteByUserId' | 'createdBetween'>;
       passwords: Pick<PasswordHasher, 'hash'>;
       now: () => Date;
       onCompensationFailure?: (err: unknown, userId: string) => void;
@@ -60,22 +65,40 @@ export class AccountService {
       createdAt: now,
       updatedAt: now,
     };
+    const card = await this.deps.cards.create(user.id, emptyCard(DEFAULT_EMERGENCY_FIELDS), now);
     try {
       await this.deps.users.insert(user);
     } catch (err) {
-      if (err instanceof ConflictError) throw conflict(EMAIL_UNAVAILABLE, err);
-      throw err;
-    }
-    try {
-      const card = await this.deps.cards.create(user.id, emptyCard(DEFAULT_EMERGENCY_FIELDS), now);
-      return { user, card };
-    } catch (err) {
       try {
-        await this.deps.users.delete(user.id);
+        await this.deps.cards.deleteByUserId(user.id);
       } catch (cleanupErr) {
         this.deps.onCompensationFailure?.(cleanupErr, user.id);
       }
+      if (err instanceof ConflictError) throw conflict(EMAIL_UNAVAILABLE, err);
       throw err;
+    }
+    return { user, card };
+  }
+
+  /**
+   * Deletes cards whose user was never written (a crash between the two writes of createAccount)
+   * created in the `windowMs` before the last `graceMs` (so a registration still in flight on
+   * another instance is left alone, and a boot reads a bounded number of cards). Returns how many
+   * were removed.
+   */
+  async repairHalfWritten(graceMs = 10 * 60_000, windowMs = 7 * 24 * 3600_000): Promise<number> {
+    const to = new Date(this.deps.now().getTime() - graceMs);
+    const from = new Date(to.getTime() - windowMs);
+    let removed = 0;
+    let after: { createdAt: Date; id: string } | undefined;
+    for (;;) {
+      const batch = await this.deps.cards.createdBetween(from, to, 500, after);
+      for (const card of batch) {
+        if (!(await this.deps.users.get(card.userId))) removed += await this.deps.cards.deleteByUserId(card.userId);
+      }
+      const last = batch.at(-1);
+      if (!last || batch.length < 500) return removed;
+      after = { createdAt: last.createdAt, id: last.id };
     }
   }
 }

@@ -163,6 +163,27 @@ export class CardRepository {
     return doc ? doc.qrVersion : null;
   }
 
+  /** Cards created in [from, to) (id, owner, time), oldest first, after `after`: the boot repair's scan. */
+  async createdBetween(
+    from: Date,
+    to: Date,
+    limit: number,
+    after?: { createdAt: Date; id: string },
+  ): Promise<Array<{ id: string; userId: string; createdAt: Date }>> {
+    const docs = await this.cards.find(
+      { createdAt: { gte: from, lt: to } },
+      {
+        sort: [
+          ['createdAt', 1],
+          ['id', 1],
+        ],
+        limit,
+        ...(after ? { after } : {}),
+      },
+    );
+    return docs.map((d) => ({ id: d.id, userId: d.userId, createdAt: d.createdAt }));
+  }
+
   deleteByUserId(userId: string): Promise<number> {
     return this.cards.deleteMany({ userId });
   }

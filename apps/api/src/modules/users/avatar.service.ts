@@ -112,6 +112,19 @@ export class AvatarService {
     }
   }
 
+  /**
+   * A presigned GET URL of the current picture when the blob engine makes them (S3), so the bytes
+   * come straight from the store; null when `avatarKey` is not the current key; undefined when the
+   * engine cannot presign (local disk: serve `read` instead).
+   */
+  async presignedUrl(userId: string, avatarKey: string, ttlSeconds: number): Promise<string | null | undefined> {
+    if (!this.deps.blobs.presignGet) return undefined;
+    if (!AVATAR_KEY.test(avatarKey)) return null;
+    const user = await this.deps.users.get(userId);
+    if (!user?.avatarKey || user.avatarKey !== avatarKey) return null;
+    return this.deps.blobs.presignGet(AvatarService.blobKey(userId, avatarKey), ttlSeconds);
+  }
+
   /** The current picture of `userId` if `avatarKey` is its current key; null otherwise. */
   async read(userId: string, avatarKey: string): Promise<Buffer | null> {
     if (!AVATAR_KEY.test(avatarKey)) return null;

@@ -119,6 +119,15 @@ export const userRoutes: FastifyPluginAsyncZod<{ config: Config }> = async (app,
     async (request, reply) => {
       const { userId, avatarKey } = request.params;
       const etag = `"${avatarKey}"`;
+      if (config.blob.kind === 's3') {
+        // Straight from the store: a presigned URL, cached a little less than it lives.
+        const url = await avatars.presignedUrl(userId, avatarKey, config.blob.presignTtlSeconds);
+        if (url === null) throw notFound('No such picture.');
+        if (url !== undefined) {
+          reply.header('cache-control', `public, max-age=${Math.max(0, config.blob.presignTtlSeconds - 60)}`);
+          return reply.redirect(url, 302);
+        }
+      }
       const image = await avatars.read(userId, avatarKey);
       if (!image) throw notFound('No such picture.');
       reply.header('cache-control', 'public, max-age=31536000, immutable').header('etag', etag);

@@ -56,7 +56,7 @@ export default fp(
           defaultSrc: ["'self'"],
           scriptSrc: ["'self'", ...inlineScriptHashes(config.webDistDir)],
           styleSrc: ["'self'", "'unsafe-inline'"],
-          imgSrc: ["'self'", 'data:', 'blob:'],
+          imgSrc: ["'self'", 'data:', 'blob:', ...(config.blob.kind === 's3' ? [config.blob.publicOrigin] : [])],
           mediaSrc: ["'self'", 'blob:'],
           connectSrc: ["'self'", 'ws:', 'wss:'],
           workerSrc: ["'self'", 'blob:'],
