@@ -27,6 +27,7 @@ import { MongoEngine } from './mongodb.js';
 import type { Collection, StorageEngine } from './port.js';
 import type { StorageLogger } from './query.js';
 import { SqliteEngine } from './sqlite.js';
+import { openReadingStore, type ReadingStore } from './readings.js';
 
 export * from './port.js';
 export * from './errors.js';
@@ -34,6 +35,7 @@ export { StorageQueryError, silentLogger, type StorageLogger } from './query.js'
 export { SqliteEngine, type SqliteEngineOptions } from './sqlite.js';
 export { MongoEngine, type MongoEngineOptions } from './mongodb.js';
 export { startSweeper, type SweeperOptions } from './sweeper.js';
+export * from './readings.js';
 
 export interface StorageOptions {
   /** `mongodb://` or `mongodb+srv://` URI. Absent or empty: SQLite. */
@@ -66,6 +68,8 @@ export interface Storage {
   sessions: Collection<SessionDoc>;
   models: Collection<ModelDoc>;
   auditLog: Collection<AuditDoc>;
+  /** Wearable/device readings: a narrow port of its own (readings.ts). */
+  readings: ReadingStore;
   close(): Promise<void>;
 }
 
@@ -82,6 +86,7 @@ export async function openStorage(source: StorageEngine | StorageOptions): Promi
     sessions: engine.collection(sessions),
     models: engine.collection(models),
     auditLog: engine.collection(auditLog),
+    readings: openReadingStore(engine),
     close: () => engine.close(),
   };
 }
