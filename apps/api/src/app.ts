@@ -31,6 +31,7 @@ import { modelRoutes } from './modules/models/models.routes.js';
 import { chatRoutes } from './modules/chat/chat.routes.js';
 import { chatSocketRoutes } from './modules/chat/chat-socket.routes.js';
 import { messageRoutes } from './modules/chat/message.routes.js';
+import { sensorRoutes } from './modules/sensors/index.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -109,6 +110,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(chatRoutes);
   await app.register(messageRoutes);
   await app.register(chatSocketRoutes);
+  await app.register(sensorRoutes);
 
   await app.register(webPlugin, { config });
   return app;

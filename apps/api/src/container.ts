@@ -53,6 +53,7 @@ import { createTriage } from './modules/triage/triage.service.js';
 import { AvatarService } from './modules/users/avatar.service.js';
 import { ProfileService } from './modules/users/profile.service.js';
 import { UserRepository } from './modules/users/user.repository.js';
+import { SensorService } from './modules/sensors/index.js';
 
 /** Replies one principal may have generating at once. */
 const MAX_CONCURRENT_PER_OWNER = 4;
@@ -88,6 +89,8 @@ export interface Services {
   messages: MessageService;
   hub: ChatHub;
   replies: ReplyGenerator;
+  // sensors
+  sensors: SensorService;
   /** Server closing: stop running replies (stored `failed`, interrupted, retryable). */
   stop(): Promise<void>;
   /** After the server closed: unload models, close engines, drop the hub. */
@@ -173,6 +176,7 @@ export async function buildServices(input: ServicesInput): Promise<Services> {
   const profiles = new ProfileService({ users, cards, now });
   const avatars = new AvatarService({ users, blobs, audit, now });
   const roles = new RoleService({ users, audit, now });
+  const sensors = new SensorService({ readings: storage.readings, now });
   const credentials = new CredentialService({ users, sessions: sessionRepository, passwords, audit, now });
   const models = new ModelService({
     models: modelRepository,
@@ -303,6 +307,7 @@ export async function buildServices(input: ServicesInput): Promise<Services> {
     messages,
     hub,
     replies,
+    sensors,
     stop: () => replies.close(),
     close,
   };

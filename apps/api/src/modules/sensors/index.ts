@@ -1,0 +1,3 @@
+/** The sensors module's public surface for other modules (docs/boundaries.md). */
+export { flagOf, toCanonical, SensorService, type RecentSummary } from './sensor.service.js';
+export { sensorRoutes } from './sensors.routes.js';
