@@ -32,6 +32,7 @@ import { chatRoutes } from './modules/chat/chat.routes.js';
 import { chatSocketRoutes } from './modules/chat/chat-socket.routes.js';
 import { messageRoutes } from './modules/chat/message.routes.js';
 import { sensorRoutes } from './modules/sensors/index.js';
+import { newsRoutes } from './modules/news/index.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -111,6 +112,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(messageRoutes);
   await app.register(chatSocketRoutes);
   await app.register(sensorRoutes);
+  await app.register(newsRoutes);
 
   await app.register(webPlugin, { config });
   return app;

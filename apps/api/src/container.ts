@@ -54,6 +54,7 @@ import { AvatarService } from './modules/users/avatar.service.js';
 import { ProfileService } from './modules/users/profile.service.js';
 import { UserRepository } from './modules/users/user.repository.js';
 import { SensorService } from './modules/sensors/index.js';
+import { NewsService } from './modules/news/index.js';
 
 /** Replies one principal may have generating at once. */
 const MAX_CONCURRENT_PER_OWNER = 4;
@@ -91,6 +92,7 @@ export interface Services {
   replies: ReplyGenerator;
   // sensors
   sensors: SensorService;
+  news: NewsService;
   /** Server closing: stop running replies (stored `failed`, interrupted, retryable). */
   stop(): Promise<void>;
   /** After the server closed: unload models, close engines, drop the hub. */
@@ -119,6 +121,24 @@ export function buildAccounts(input: {
       log?.error({ err, userId }, 'account creation: the card failed and the user could not be removed again'),
   });
   return { users, cardRepository, passwords, accounts };
+}
+
+export type NewsStorage = Pick<Storage, 'newsItems' | 'newsFeeds'>;
+
+/** The news service on its own (the API's routes and the `news-fetch` job of API and worker). */
+export function buildNews(input: {
+  storage: NewsStorage;
+  config: Pick<Config, 'news'>;
+  log: Pick<ServiceLog, 'info' | 'warn'>;
+  now?: () => Date;
+}): NewsService {
+  return new NewsService({
+    items: input.storage.newsItems,
+    feeds: input.storage.newsFeeds,
+    config: input.config.news,
+    log: input.log,
+    now: input.now,
+  });
 }
 
 function buildInference(config: Config, log: ServiceLog) {
@@ -177,6 +197,7 @@ export async function buildServices(input: ServicesInput): Promise<Services> {
   const avatars = new AvatarService({ users, blobs, audit, now });
   const roles = new RoleService({ users, audit, now });
   const sensors = new SensorService({ readings: storage.readings, now });
+  const news = buildNews({ storage, config, log, now });
   const credentials = new CredentialService({ users, sessions: sessionRepository, passwords, audit, now });
   const models = new ModelService({
     models: modelRepository,
@@ -308,6 +329,7 @@ export async function buildServices(input: ServicesInput): Promise<Services> {
     hub,
     replies,
     sensors,
+    news,
     stop: () => replies.close(),
     close,
   };

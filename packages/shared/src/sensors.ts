@@ -292,3 +292,41 @@ export const readingsPageSchema = z.object({
 export type ReadingsPage = z.infer<typeof readingsPageSchema>;
 
 export const readingsDeleteQuerySchema = z.object({ source: sourceId }).strict();
+
+// ---- news (the dashboard's news card) ----
+
+export const newsItemSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  link: z.string(),
+  /** Sanitised HTML: p, br, b, i, em, strong, ul, ol, li, blockquote, a (rel=noopener). */
+  summary: z.string(),
+  source: z.string(),
+  lang: z.string(),
+  publishedAt: z.string(),
+});
+export type NewsItem = z.infer<typeof newsItemSchema>;
+
+export const newsQuerySchema = z
+  .object({
+    lang: z
+      .string()
+      .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})?$/, 'must be a language tag')
+      .optional(),
+    cursor: z
+      .string()
+      .max(300)
+      .regex(/^[A-Za-z0-9_-]+$/, 'must be a cursor from a previous page')
+      .optional(),
+    limit: z.coerce.number().int().min(1).max(50).optional(),
+  })
+  .strict();
+
+export const newsPageSchema = z.object({
+  items: z.array(newsItemSchema),
+  lang: z.string(),
+  /** True when these are the shipped offline items (no feed fetched yet, or none configured). */
+  offline: z.boolean(),
+  nextCursor: z.string().nullable(),
+});
+export type NewsPage = z.infer<typeof newsPageSchema>;

@@ -3,11 +3,12 @@
  * handler serves a name not listed here; producers enqueue only these. Add a name here, its
  * payload type to JobPayloads, and its handler to buildJobHandlers (jobs/index.ts).
  */
-export const JOB_NAMES = ['sweep'] as const;
+export const JOB_NAMES = ['sweep', 'news-fetch'] as const;
 
 export type JobName = (typeof JOB_NAMES)[number];
 
 /** What each job's `data` carries (crosses a JSON boundary: no Dates, no class instances). */
 export interface JobPayloads {
   sweep: Record<string, never>;
+  'news-fetch': Record<string, never>;
 }

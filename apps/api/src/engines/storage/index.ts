@@ -22,6 +22,10 @@ import {
   type ModelDoc,
   type SessionDoc,
   type UserDoc,
+  newsItems,
+  newsFeeds,
+  type NewsItemDoc,
+  type NewsFeedDoc,
 } from './collections.js';
 import { MongoEngine } from './mongodb.js';
 import type { Collection, StorageEngine } from './port.js';
@@ -70,6 +74,8 @@ export interface Storage {
   auditLog: Collection<AuditDoc>;
   /** Wearable/device readings: a narrow port of its own (readings.ts). */
   readings: ReadingStore;
+  newsItems: Collection<NewsItemDoc>;
+  newsFeeds: Collection<NewsFeedDoc>;
   close(): Promise<void>;
 }
 
@@ -87,6 +93,8 @@ export async function openStorage(source: StorageEngine | StorageOptions): Promi
     models: engine.collection(models),
     auditLog: engine.collection(auditLog),
     readings: openReadingStore(engine),
+    newsItems: engine.collection(newsItems),
+    newsFeeds: engine.collection(newsFeeds),
     close: () => engine.close(),
   };
 }
