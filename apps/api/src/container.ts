@@ -260,6 +260,8 @@ export async function buildServices(input: ServicesInput): Promise<Services> {
     }),
     models,
     cardFor: (userId) => cards.forAssistant(userId),
+    // Readings go with the card's consent (`shareCardWithAssistant`): none without it.
+    readingsFor: async (userId) => ((await cards.forAssistant(userId)) ? sensors.forAssistant(userId) : []),
     medication,
     knowledge,
     log,

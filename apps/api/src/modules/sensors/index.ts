@@ -1,3 +1,10 @@
 /** The sensors module's public surface for other modules (docs/boundaries.md). */
-export { flagOf, toCanonical, SensorService, type RecentSummary } from './sensor.service.js';
+export {
+  flagOf,
+  summaryForAssistant,
+  toCanonical,
+  SensorService,
+  type AssistantReading,
+  type RecentSummary,
+} from './sensor.service.js';
 export { sensorRoutes } from './sensors.routes.js';

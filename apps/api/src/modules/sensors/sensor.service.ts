@@ -216,6 +216,11 @@ export class SensorService {
     return this.readings.deleteSource(owner, source);
   }
 
+  /** Recent readings as assistant context (the caller checks the owner's consent). */
+  async forAssistant(owner: string): Promise<AssistantReading[]> {
+    return summaryForAssistant(await this.recentSummary(owner, 7));
+  }
+
   /** Per type with readings in the last `days`: latest, min/mean/max, trend, how many out of range. */
   async recentSummary(owner: string, days = 7): Promise<RecentSummary[]> {
     const to = this.now().getTime() + READING_FUTURE_SKEW_MS;
@@ -261,6 +266,40 @@ export class SensorService {
     }
     return out;
   }
+}
+
+/** What the assistant is told about one type of reading (the assistant's `SensorReading` shape). */
+export interface AssistantReading {
+  kind: string;
+  type: ReadingType;
+  value: number;
+  diastolic?: number;
+  unit: string;
+  at: string;
+  note: string;
+}
+
+/** The recent summary as prompt context lines: latest value, flag, 7-day range, mean and trend. */
+export function summaryForAssistant(summary: readonly RecentSummary[]): AssistantReading[] {
+  return summary.map((x) => {
+    const note = [
+      x.latest.flag ? `${x.latest.flag.toUpperCase()}, outside the safe range` : null,
+      `${x.count} readings in 7 days, ${x.min}–${x.max}, mean ${x.mean}`,
+      x.trend !== null && x.trend !== 0 ? `last day ${x.trend > 0 ? '+' : ''}${x.trend} vs the days before` : null,
+      x.outOfRange ? `out of range on ${x.outOfRange} day(s)` : null,
+    ]
+      .filter(Boolean)
+      .join('; ');
+    return {
+      kind: x.label,
+      type: x.type,
+      value: x.latest.value,
+      ...(x.latest.diastolic !== undefined ? { diastolic: x.latest.diastolic } : {}),
+      unit: x.unit,
+      at: x.latest.time,
+      note,
+    };
+  });
 }
 
 function present(r: ReadingRow): Reading {
