@@ -111,7 +111,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(chatRoutes);
   await app.register(messageRoutes);
   await app.register(chatSocketRoutes);
-  await app.register(sensorRoutes);
+  await app.register(sensorRoutes, { config });
   await app.register(newsRoutes);
 
   await app.register(webPlugin, { config });

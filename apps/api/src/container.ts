@@ -123,6 +123,11 @@ export function buildAccounts(input: {
   return { users, cardRepository, passwords, accounts };
 }
 
+/** The sensors service on its own (the API, and the `sensors-import` job of a worker). */
+export function buildSensors(storage: Pick<Storage, 'readings'>, now?: () => Date): SensorService {
+  return new SensorService({ readings: storage.readings, now });
+}
+
 export type NewsStorage = Pick<Storage, 'newsItems' | 'newsFeeds'>;
 
 /** The news service on its own (the API's routes and the `news-fetch` job of API and worker). */
@@ -196,7 +201,7 @@ export async function buildServices(input: ServicesInput): Promise<Services> {
   const profiles = new ProfileService({ users, cards, now });
   const avatars = new AvatarService({ users, blobs, audit, now });
   const roles = new RoleService({ users, audit, now });
-  const sensors = new SensorService({ readings: storage.readings, now });
+  const sensors = buildSensors(storage, now);
   const news = buildNews({ storage, config, log, now });
   const credentials = new CredentialService({ users, sessions: sessionRepository, passwords, audit, now });
   const models = new ModelService({

@@ -14,7 +14,7 @@ import { ConfigError, loadConfig, type Config } from './config/config.js';
 import { openQueue } from './engines/queue/index.js';
 import { openStorage } from './engines/storage/index.js';
 import { createJobRegistry, scheduleJobs } from './jobs/index.js';
-import { buildNews } from './container.js';
+import { buildNews, buildSensors } from './container.js';
 
 async function main(): Promise<void> {
   let config: Config;
@@ -41,7 +41,8 @@ async function main(): Promise<void> {
     logger: log,
   });
   const news = buildNews({ storage, config, log });
-  const registry = createJobRegistry({ storage, logger: log, news: () => news });
+  const sensors = buildSensors(storage);
+  const registry = createJobRegistry({ storage, logger: log, news: () => news, sensors: () => sensors });
   const queue = await openQueue({
     redisUrl: config.redisUrl,
     prefix: config.queue.prefix,

@@ -21,6 +21,7 @@ import { JOB_NAMES } from './names.js';
 import { sweepJob } from './sweep.job.js';
 import { newsJob } from './news.job.js';
 import type { NewsService } from '../modules/news/index.js';
+import { sensorsImportJob, type SensorImporter } from './sensors-import.job.js';
 
 export { JOB_NAMES, type JobName, type JobPayloads } from './names.js';
 
@@ -32,10 +33,16 @@ export interface JobDeps {
    * since the API's queue opens before its services). None: the job fetches nothing.
    */
   news?: () => Pick<NewsService, 'refreshAll'> | undefined;
+  /** The sensors service the `sensors-import` job runs (same late binding as `news`). */
+  sensors?: () => SensorImporter | undefined;
 }
 
 export function buildJobHandlers(deps: JobDeps): AnyJobHandler[] {
-  return [sweepJob({ engine: deps.storage.engine, logger: deps.logger }), newsJob({ news: deps.news })];
+  return [
+    sweepJob({ engine: deps.storage.engine, logger: deps.logger }),
+    newsJob({ news: deps.news }),
+    sensorsImportJob({ sensors: deps.sensors }),
+  ];
 }
 
 export function createJobRegistry(deps: JobDeps): JobRegistry {

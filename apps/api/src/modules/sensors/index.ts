@@ -8,3 +8,11 @@ export {
   type RecentSummary,
 } from './sensor.service.js';
 export { sensorRoutes } from './sensors.routes.js';
+export {
+  ImportError,
+  appleDate,
+  parseHealthJson,
+  streamAppleHealth,
+  type ImportFormat,
+  type ImportResult,
+} from './health-import.js';

@@ -25,7 +25,15 @@ import {
   type ReadingType,
 } from '@medichat/shared';
 import type { Bucket, ReadingCursor, ReadingRow, ReadingStore } from '../../engines/storage/index.js';
-import { badRequest, unprocessable } from '../../lib/errors.js';
+import { readFile, stat } from 'node:fs/promises';
+import { AppError, badRequest, unprocessable } from '../../lib/errors.js';
+import {
+  ImportError,
+  parseHealthJson,
+  streamAppleHealth,
+  type ImportFormat,
+  type ImportResult,
+} from './health-import.js';
 
 const EARLIEST = Date.parse(READING_EARLIEST);
 const DAY = 86_400_000;
@@ -214,6 +222,75 @@ export class SensorService {
 
   async deleteSource(owner: string, source: string): Promise<number> {
     return this.readings.deleteSource(owner, source);
+  }
+
+  /**
+   * Import an uploaded export (see health-import.ts): readings in batches of 500, invalid records
+   * skipped and counted. `progress` gets bytes read (Apple Health) and counts so far.
+   */
+  async importFile(
+    owner: string,
+    file: string,
+    format: ImportFormat,
+    progress: (p: { bytes: number; total: number; inserted: number; skipped: number }) => Promise<void>,
+    signal?: AbortSignal,
+  ): Promise<ImportResult> {
+    const result: ImportResult = { records: 0, inserted: 0, duplicates: 0, skipped: 0, problems: [] };
+    let pending: ReadingRow[] = [];
+    const take = (r: ReadingInput) => {
+      try {
+        pending.push(...this.normalize(owner, [r]));
+      } catch (err) {
+        result.skipped++;
+        if (result.problems.length < 10 && err instanceof AppError)
+          result.problems.push(err.errors?.[0]?.message.replace(/^reading 0: /, '') ?? err.message);
+      }
+    };
+    const flush = async () => {
+      if (!pending.length) return;
+      const batch = pending;
+      pending = [];
+      const r = await this.readings.insertBatch(batch);
+      result.inserted += r.inserted;
+      result.duplicates += r.duplicates;
+    };
+    {
+      if (format === 'apple-health') {
+        let lastReport = 0;
+        const out = await streamAppleHealth(
+          file,
+          take,
+          async (bytes, total) => {
+            if (pending.length >= 500) await flush();
+            if (bytes - lastReport >= total / 100 || bytes === total) {
+              lastReport = bytes;
+              await progress({ bytes, total, inserted: result.inserted, skipped: result.skipped });
+            }
+          },
+          signal,
+        );
+        result.records = out.records;
+        result.skipped += out.unknown;
+      } else {
+        const total = (await stat(file)).size;
+        let json: unknown;
+        try {
+          json = JSON.parse(await readFile(file, 'utf8'));
+        } catch {
+          throw new ImportError('not valid JSON');
+        }
+        const out = parseHealthJson(format, json);
+        result.records = out.records;
+        result.skipped += out.unknown;
+        for (const r of out.readings) {
+          take(r);
+          if (pending.length >= 500) await flush();
+        }
+        await progress({ bytes: total, total, inserted: result.inserted, skipped: result.skipped });
+      }
+      await flush();
+    }
+    return result;
   }
 
   /** Recent readings as assistant context (the caller checks the owner's consent). */

@@ -24,6 +24,7 @@ export default fp(
       storage: app.storage,
       logger: app.log,
       news: () => (app.hasDecorator('services') ? app.services.news : undefined),
+      sensors: () => (app.hasDecorator('services') ? app.services.sensors : undefined),
     });
     const q = await openQueue({
       redisUrl: config.redisUrl,
