@@ -25,6 +25,7 @@ import {
   type ReadingType,
 } from '@medichat/shared';
 import type { Bucket, ReadingCursor, ReadingRow, ReadingStore } from '../../engines/storage/index.js';
+import { randomUUID } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { AppError, badRequest, unprocessable } from '../../lib/errors.js';
 import {
@@ -291,6 +292,89 @@ export class SensorService {
       await flush();
     }
     return result;
+  }
+
+  /**
+   * The last `days` of readings as FHIR R4 vital-signs Observations (LOINC code, UCUM valueQuantity;
+   * blood pressure as the panel with systolic/diastolic components), newest first, at most `max`.
+   */
+  async fhirObservations(
+    owner: string,
+    patientRef: string,
+    options: { days?: number; max?: number } = {},
+  ): Promise<Array<{ fullUrl: string; resource: Record<string, unknown> }>> {
+    const to = this.now().getTime() + READING_FUTURE_SKEW_MS;
+    const rows = await this.readings.list({ owner, from: to - (options.days ?? 30) * DAY, to, limit: 100_000 });
+    const UCUM = 'http://unitsofmeasure.org';
+    const LOINC_SYSTEM = 'http://loinc.org';
+    const quantity = (value: number, unit: string, label: string) => ({
+      value: round(value, 3),
+      unit: label,
+      system: UCUM,
+      code: unit,
+    });
+    return rows
+      .slice(-(options.max ?? 1000))
+      .reverse()
+      .map((r) => {
+        const type = r.type as ReadingType;
+        const info = READING_TYPE_INFO[type];
+        const effective =
+          r.end !== null
+            ? { effectivePeriod: { start: new Date(r.start).toISOString(), end: new Date(r.end).toISOString() } }
+            : { effectiveDateTime: new Date(r.start).toISOString() };
+        const value =
+          type === 'blood_pressure' && info.components
+            ? {
+                component: info.components.map((c, i) => ({
+                  code: { coding: [{ system: LOINC_SYSTEM, code: c.loinc, display: c.display }] },
+                  valueQuantity: quantity(i === 0 ? r.value : (r.value2 ?? NaN), info.unit, info.unitLabel),
+                })),
+              }
+            : { valueQuantity: quantity(r.value, info.unit, info.unitLabel) };
+        const flag = flagOf(type, r.value, r.value2);
+        return {
+          fullUrl: `urn:uuid:${randomUUID()}`,
+          resource: {
+            resourceType: 'Observation',
+            status: 'final',
+            category: [
+              {
+                coding: [
+                  {
+                    system: 'http://terminology.hl7.org/CodeSystem/observation-category',
+                    code: 'vital-signs',
+                    display: 'Vital Signs',
+                  },
+                ],
+              },
+            ],
+            code: {
+              coding: [{ system: LOINC_SYSTEM, code: info.loinc, display: info.loincDisplay }],
+              text: info.label,
+            },
+            subject: { reference: patientRef },
+            ...effective,
+            ...value,
+            ...(flag
+              ? {
+                  interpretation: [
+                    {
+                      coding: [
+                        {
+                          system: 'http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation',
+                          code: flag === 'high' ? 'H' : 'L',
+                          display: flag === 'high' ? 'High' : 'Low',
+                        },
+                      ],
+                    },
+                  ],
+                }
+              : {}),
+            device: { display: r.device ?? r.source },
+          },
+        };
+      });
   }
 
   /** Recent readings as assistant context (the caller checks the owner's consent). */

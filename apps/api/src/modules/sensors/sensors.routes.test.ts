@@ -246,6 +246,36 @@ for (const engine of testEngines) {
       assert.equal(other.readings.length, 0);
     });
 
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- FHIR JSON, read field by field
+    type Fhir = any;
+    it("puts the readings into the card's FHIR bundle as vital-signs Observations of the Patient", async () => {
+      const res = await t.app.inject({ method: 'GET', url: '/api/users/me/card.fhir', headers: a.auth });
+      assert.equal(res.statusCode, 200, res.body);
+      const bundle = JSON.parse(res.body) as { entry: Array<{ fullUrl: string; resource: Fhir }> };
+      const patient = bundle.entry.find((e) => e.resource.resourceType === 'Patient')!;
+      const obs = bundle.entry.filter((e) => e.resource.resourceType === 'Observation').map((e) => e.resource);
+      assert.equal(obs.length, 10);
+      assert.ok(obs.every((o) => o.subject.reference === patient.fullUrl && o.status === 'final'));
+      const bp = obs.find((o) => o.code.coding[0].code === '85354-9')!;
+      assert.deepEqual(
+        bp.component.map((c: Fhir) => [
+          c.code.coding[0].code,
+          c.valueQuantity.value,
+          c.valueQuantity.code,
+          c.valueQuantity.system,
+        ]),
+        [
+          ['8480-6', 165, 'mm[Hg]', 'http://unitsofmeasure.org'],
+          ['8462-4', 102, 'mm[Hg]', 'http://unitsofmeasure.org'],
+        ],
+      );
+      assert.equal(bp.interpretation[0].coding[0].code, 'H');
+      const temp = obs.find((o) => o.code.coding[0].code === '8310-5')!;
+      assert.deepEqual([temp.valueQuantity.value, temp.valueQuantity.code], [38, 'Cel']);
+      const steps = obs.find((o) => o.code.coding[0].code === '55423-8')!;
+      assert.ok(steps.effectivePeriod.start && steps.effectivePeriod.end);
+    });
+
     it("deletes one source's readings and nothing else", async () => {
       const before = await countAll(a);
       const res = await t.app.inject({ method: 'DELETE', url: '/api/sensors?source=watch', headers: a.auth });
