@@ -291,6 +291,16 @@ export const readingsPageSchema = z.object({
 });
 export type ReadingsPage = z.infer<typeof readingsPageSchema>;
 
+/** What an import job returns (GET /api/sensors/import/:id `result`). */
+export interface ImportResult {
+  records: number;
+  inserted: number;
+  duplicates: number;
+  skipped: number;
+  /** Why records were skipped, first few. */
+  problems: string[];
+}
+
 export const readingsDeleteQuerySchema = z.object({ source: sourceId }).strict();
 
 // ---- news (the dashboard's news card) ----

@@ -6,6 +6,7 @@
  */
 import { unlink } from 'node:fs/promises';
 import { UnrecoverableJobError, type JobHandler } from '../engines/queue/port.js';
+import type { ImportResult } from '@medichat/shared';
 import type { JobPayloads } from './names.js';
 
 /**
@@ -20,14 +21,6 @@ export interface SensorImporter {
     progress: (p: { bytes: number; total: number; inserted: number; skipped: number }) => Promise<void>,
     signal?: AbortSignal,
   ): Promise<ImportResult>;
-}
-
-export interface ImportResult {
-  records: number;
-  inserted: number;
-  duplicates: number;
-  skipped: number;
-  problems: string[];
 }
 
 export function sensorsImportJob(deps: {

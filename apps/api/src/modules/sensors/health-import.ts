@@ -23,14 +23,7 @@ import type { ReadingInput, ReadingType } from '@medichat/shared';
 
 export type ImportFormat = 'apple-health' | 'google-fit' | 'health-connect';
 
-export interface ImportResult {
-  records: number;
-  inserted: number;
-  duplicates: number;
-  skipped: number;
-  /** Why records were skipped, first few. */
-  problems: string[];
-}
+export type { ImportResult } from '@medichat/shared';
 
 export class ImportError extends Error {
   constructor(message: string) {

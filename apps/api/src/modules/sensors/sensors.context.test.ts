@@ -6,12 +6,11 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Message } from '@medichat/shared';
 import { describeContext } from '../assistant/index.js';
 import {
   createChatTestApp,
   chatTestEngines,
-  newClientId,
+  sendMessage,
   newUser,
   type ChatTestApp,
 } from '../chat/chat.test-helpers.js';
@@ -51,16 +50,8 @@ for (const engine of chatTestEngines) {
     });
     after(() => t.close());
 
-    const send = async (auth: Record<string, string>, chatId: string, content: string): Promise<Message> => {
-      const res = await t.app.inject({
-        method: 'POST',
-        url: '/api/messages',
-        headers: auth,
-        payload: { chatId, content, clientId: newClientId() },
-      });
-      assert.equal(res.statusCode, 200, res.body);
-      return res.json() as Message;
-    };
+    const send = (auth: Record<string, string>, chatId: string, content: string) =>
+      sendMessage(t.app, auth, chatId, content);
     const highBp = async (auth: Record<string, string>) => {
       const now = Date.now();
       const res = await t.app.inject({

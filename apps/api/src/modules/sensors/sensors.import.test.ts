@@ -59,6 +59,14 @@ for (const engine of testEngines) {
       }
       throw new Error('import did not finish');
     };
+    const range = async (acc: Account, type: string, from: number, to: number, bucket?: string) =>
+      (
+        await t.app.inject({
+          method: 'GET',
+          url: `/api/sensors?type=${type}&from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}${bucket ? `&bucket=${bucket}` : ''}`,
+          headers: acc.auth,
+        })
+      ).json();
     const count = async (acc: Account, type?: string) => {
       const q = new URLSearchParams({
         from: new Date(start - 2 * DAY).toISOString(),
@@ -101,13 +109,7 @@ for (const engine of testEngines) {
       assert.deepEqual(readdirSync(join(t.config.dataDir, 'imports')), []);
 
       assert.equal(await count(a, 'heart_rate'), g.heartRates);
-      const bp = (
-        await t.app.inject({
-          method: 'GET',
-          url: `/api/sensors?type=blood_pressure&from=${new Date(start).toISOString()}&to=${new Date(start + DAY).toISOString()}`,
-          headers: a.auth,
-        })
-      ).json();
+      const bp = await range(a, 'blood_pressure', start, start + DAY);
       assert.deepEqual(
         bp.readings.map((r: { value: number; diastolic: number; source: string }) => [r.value, r.diastolic, r.source]),
         [
@@ -115,29 +117,11 @@ for (const engine of testEngines) {
           [150, 96, 'apple-health:Withings'],
         ],
       );
-      const weight = (
-        await t.app.inject({
-          method: 'GET',
-          url: `/api/sensors?type=body_weight&from=${new Date(start).toISOString()}&to=${new Date(start + DAY).toISOString()}`,
-          headers: a.auth,
-        })
-      ).json();
+      const weight = await range(a, 'body_weight', start, start + DAY);
       assert.deepEqual([weight.readings[0].value, weight.readings[0].device], [65, 'Apple Watch']);
-      const sleepy = (
-        await t.app.inject({
-          method: 'GET',
-          url: `/api/sensors?type=sleep&from=${new Date(start - DAY).toISOString()}&to=${new Date(start + DAY).toISOString()}`,
-          headers: a.auth,
-        })
-      ).json();
+      const sleepy = await range(a, 'sleep', start - DAY, start + DAY);
       assert.equal(sleepy.readings[0].value, 360);
-      const hourly = (
-        await t.app.inject({
-          method: 'GET',
-          url: `/api/sensors?type=heart_rate&bucket=1h&from=${new Date(start).toISOString()}&to=${new Date(start + 3 * DAY).toISOString()}`,
-          headers: a.auth,
-        })
-      ).json();
+      const hourly = await range(a, 'heart_rate', start, start + 3 * DAY, '1h');
       assert.equal(hourly.buckets.length, 72);
       assert.equal(hourly.buckets[0].count, 12);
       // A second import of the same export stores nothing new.
@@ -221,13 +205,7 @@ for (const engine of testEngines) {
       );
       assert.equal(r2.state, 'completed', r2.error);
       assert.deepEqual([r2.result.inserted, r2.result.skipped], [2, 1]);
-      const bp = (
-        await t.app.inject({
-          method: 'GET',
-          url: `/api/sensors?type=blood_pressure&from=${new Date(start).toISOString()}&to=${new Date(start + DAY).toISOString()}`,
-          headers: b.auth,
-        })
-      ).json();
+      const bp = await range(b, 'blood_pressure', start, start + DAY);
       assert.deepEqual(
         [Math.round(bp.readings[0].value), Math.round(bp.readings[0].diastolic), bp.readings[0].source],
         [130, 84, 'health-connect'],
