@@ -31,6 +31,8 @@ import { modelRoutes } from './modules/models/models.routes.js';
 import { chatRoutes } from './modules/chat/chat.routes.js';
 import { chatSocketRoutes } from './modules/chat/chat-socket.routes.js';
 import { messageRoutes } from './modules/chat/message.routes.js';
+import { sensorRoutes } from './modules/sensors/index.js';
+import { newsRoutes } from './modules/news/index.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -109,6 +111,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(chatRoutes);
   await app.register(messageRoutes);
   await app.register(chatSocketRoutes);
+  await app.register(sensorRoutes, { config });
+  await app.register(newsRoutes);
 
   await app.register(webPlugin, { config });
   return app;

@@ -56,6 +56,8 @@ import { createTriage } from './modules/triage/triage.service.js';
 import { AvatarService } from './modules/users/avatar.service.js';
 import { ProfileService } from './modules/users/profile.service.js';
 import { UserRepository } from './modules/users/user.repository.js';
+import { SensorService } from './modules/sensors/index.js';
+import { NewsService } from './modules/news/index.js';
 
 /** Replies one principal may have generating at once. */
 const MAX_CONCURRENT_PER_OWNER = 4;
@@ -91,6 +93,9 @@ export interface Services {
   messages: MessageService;
   hub: ChatHub;
   replies: ReplyGenerator;
+  // sensors
+  sensors: SensorService;
+  news: NewsService;
   /** Server closing: stop running replies (stored `failed`, interrupted, retryable). */
   stop(): Promise<void>;
   /** After the server closed: unload models, close engines, drop the hub. */
@@ -248,6 +253,29 @@ export async function buildEvalPipeline(input: {
   };
 }
 
+/** The sensors service on its own (the API, and the `sensors-import` job of a worker). */
+export function buildSensors(storage: Pick<Storage, 'readings'>, now?: () => Date): SensorService {
+  return new SensorService({ readings: storage.readings, now });
+}
+
+export type NewsStorage = Pick<Storage, 'newsItems' | 'newsFeeds'>;
+
+/** The news service on its own (the API's routes and the `news-fetch` job of API and worker). */
+export function buildNews(input: {
+  storage: NewsStorage;
+  config: Pick<Config, 'news'>;
+  log: Pick<ServiceLog, 'info' | 'warn'>;
+  now?: () => Date;
+}): NewsService {
+  return new NewsService({
+    items: input.storage.newsItems,
+    feeds: input.storage.newsFeeds,
+    config: input.config.news,
+    log: input.log,
+    now: input.now,
+  });
+}
+
 function buildInference(config: Config, log: ServiceLog, parallel?: number) {
   const llama = config.inference.llama;
   const engines: Partial<Record<ModelDescriptor['engine'], InferenceEngine>> = {
@@ -302,6 +330,8 @@ export async function buildServices(input: ServicesInput): Promise<Services> {
   const profiles = new ProfileService({ users, cards, now });
   const avatars = new AvatarService({ users, blobs, audit, now });
   const roles = new RoleService({ users, audit, now });
+  const sensors = buildSensors(storage, now);
+  const news = buildNews({ storage, config, log, now });
   const credentials = new CredentialService({ users, sessions: sessionRepository, passwords, audit, now });
   const models = buildModelService({ config, storage, now, log });
   const replies = new ReplyGenerator({ messages: messageRepository, hub, now, log });
@@ -331,6 +361,8 @@ export async function buildServices(input: ServicesInput): Promise<Services> {
     }),
     models,
     cardFor: (userId) => cards.forAssistant(userId),
+    // Readings go with the card's consent (`shareCardWithAssistant`): none without it.
+    readingsFor: async (userId) => ((await cards.forAssistant(userId)) ? sensors.forAssistant(userId) : []),
     medication,
     knowledge,
     log,
@@ -401,6 +433,8 @@ export async function buildServices(input: ServicesInput): Promise<Services> {
     messages,
     hub,
     replies,
+    sensors,
+    news,
     stop: () => replies.close(),
     close,
   };

@@ -9,3 +9,4 @@ export * from './models.js';
 export * from './bmi.js';
 export * from './safety.js';
 export * from './knowledge.js';
+export * from './sensors.js';

@@ -61,6 +61,12 @@ export const envSchema = z.object({
   RATE_LIMIT_WINDOW_MS: int(1000, 3_600_000).default(60_000),
   SHUTDOWN_TIMEOUT_MS: int(0, 600_000).default(10_000),
   SWEEP_INTERVAL_MS: int(1000, 86_400_000).default(60_000),
+  /** News feeds (RSS 2.0 / Atom): `[lang=]url[,…]`, e.g. `en=https://example.org/feed.xml`. Empty: the shipped offline feed only. */
+  NEWS_FEEDS: csv.default([]),
+  NEWS_INTERVAL_MS: int(60_000, 86_400_000).default(1_800_000),
+  NEWS_FETCH_TIMEOUT_MS: int(100, 120_000).default(10_000),
+  /** A feed body larger than this is refused (read stops there). */
+  NEWS_MAX_BYTES: int(1024, 64 * 1024 * 1024).default(2 * 1024 * 1024),
   WEB_DIST_DIR: z.string().default(join(repoRoot, 'apps/web/dist')),
   MODELS_DIR: z.string().optional(),
   /** Public base URL the printed QR points at (`<PUBLIC_URL>/emergency/<token>`); unset = from the request. */
@@ -177,6 +183,7 @@ export interface Config {
   rateLimit: { max: number; windowMs: number };
   shutdownTimeoutMs: number;
   sweepIntervalMs: number;
+  news: { feeds: Array<{ url: string; lang?: string }>; intervalMs: number; timeoutMs: number; maxBytes: number };
   webDistDir: string;
   emergencyNumber: string;
   /** Base of the URLs the QR encodes (no trailing slash); unset = derived from each request. */
@@ -368,6 +375,17 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     rateLimit: { max: env.RATE_LIMIT_MAX, windowMs: env.RATE_LIMIT_WINDOW_MS },
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     sweepIntervalMs: env.SWEEP_INTERVAL_MS,
+    news: {
+      feeds: env.NEWS_FEEDS.map((entry) => {
+        const m = /^([a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?)=(https?:\/\/.+)$/.exec(entry);
+        const url = m ? m[2]! : entry;
+        if (!/^https?:\/\/[^\s]+$/.test(url)) throw new ConfigError(`NEWS_FEEDS: ${entry} is not an http(s) URL`);
+        return m ? { url, lang: m[1]! } : { url };
+      }),
+      intervalMs: env.NEWS_INTERVAL_MS,
+      timeoutMs: env.NEWS_FETCH_TIMEOUT_MS,
+      maxBytes: env.NEWS_MAX_BYTES,
+    },
     webDistDir: resolve(env.WEB_DIST_DIR),
     emergencyNumber: env.EMERGENCY_NUMBER,
     publicUrl: env.PUBLIC_URL,

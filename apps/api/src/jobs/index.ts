@@ -19,16 +19,30 @@ import {
 import type { StorageEngine } from '../engines/storage/port.js';
 import { JOB_NAMES } from './names.js';
 import { sweepJob } from './sweep.job.js';
+import { newsJob } from './news.job.js';
+import type { NewsService } from '../modules/news/index.js';
+import { sensorsImportJob, type SensorImporter } from './sensors-import.job.js';
 
 export { JOB_NAMES, type JobName, type JobPayloads } from './names.js';
 
 export interface JobDeps {
   storage: { engine: Pick<StorageEngine, 'sweepExpired' | 'kind'> };
   logger?: JobLogger;
+  /**
+   * The news service the `news-fetch` job runs (built by the composition root; asked for at run time,
+   * since the API's queue opens before its services). None: the job fetches nothing.
+   */
+  news?: () => Pick<NewsService, 'refreshAll'> | undefined;
+  /** The sensors service the `sensors-import` job runs (same late binding as `news`). */
+  sensors?: () => SensorImporter | undefined;
 }
 
 export function buildJobHandlers(deps: JobDeps): AnyJobHandler[] {
-  return [sweepJob({ engine: deps.storage.engine, logger: deps.logger })];
+  return [
+    sweepJob({ engine: deps.storage.engine, logger: deps.logger }),
+    newsJob({ news: deps.news }),
+    sensorsImportJob({ sensors: deps.sensors }),
+  ];
 }
 
 export function createJobRegistry(deps: JobDeps): JobRegistry {
@@ -36,6 +50,10 @@ export function createJobRegistry(deps: JobDeps): JobRegistry {
 }
 
 /** Register the repeatable jobs (idempotent: every boot of every process may call it). */
-export async function scheduleJobs(queue: QueuePort, config: Pick<Config, 'sweepIntervalMs'>): Promise<void> {
+export async function scheduleJobs(
+  queue: QueuePort,
+  config: Pick<Config, 'sweepIntervalMs'> & Partial<Pick<Config, 'news'>>,
+): Promise<void> {
   await queue.schedule('sweep', config.sweepIntervalMs, {});
+  if (config.news?.feeds.length) await queue.schedule('news-fetch', config.news.intervalMs, {});
 }

@@ -3,11 +3,14 @@
  * handler serves a name not listed here; producers enqueue only these. Add a name here, its
  * payload type to JobPayloads, and its handler to buildJobHandlers (jobs/index.ts).
  */
-export const JOB_NAMES = ['sweep'] as const;
+export const JOB_NAMES = ['sweep', 'news-fetch', 'sensors-import'] as const;
 
 export type JobName = (typeof JOB_NAMES)[number];
 
 /** What each job's `data` carries (crosses a JSON boundary: no Dates, no class instances). */
 export interface JobPayloads {
   sweep: Record<string, never>;
+  'news-fetch': Record<string, never>;
+  /** An uploaded export under DATA_DIR/imports (deleted when the job ends). */
+  'sensors-import': { owner: string; file: string; format: 'apple-health' | 'google-fit' | 'health-connect' };
 }

@@ -283,4 +283,65 @@ export const auditLog: CollectionSpec<AuditDoc> = {
   ],
 };
 
-export const allCollections = [users, medicalCards, chats, messages, sessions, models, auditLog] as const;
+export interface NewsItemDoc {
+  /** SHA-256 of the item's canonical link (else its guid): the same story from two feeds is one item. */
+  id: string;
+  feedUrl: string;
+  /** The feed's title (where it is from). */
+  source: string;
+  title: string;
+  link: string;
+  /** Sanitised HTML (no scripts, no images, links rel=noopener). */
+  summary: string;
+  /** Primary language subtag (`en`, `de`). */
+  lang: string;
+  publishedAt: Date;
+  fetchedAt: Date;
+}
+
+export const newsItems: CollectionSpec<NewsItemDoc> = {
+  name: 'news_items',
+  fields: { feedUrl: 'string', lang: 'string', publishedAt: 'date', fetchedAt: 'date' },
+  indexes: [
+    {
+      name: 'news_items_lang_publishedAt',
+      keys: [
+        ['lang', 1],
+        ['publishedAt', -1],
+        ['id', -1],
+      ],
+      serves: 'the news card: newest items in a language (cursor by publishedAt, id)',
+    },
+  ],
+};
+
+export interface NewsFeedDoc {
+  /** SHA-256 of the feed URL. */
+  id: string;
+  url: string;
+  title?: string | null;
+  etag?: string | null;
+  lastModified?: string | null;
+  lastFetchedAt?: Date | null;
+  /** `ok`, `not-modified` or the error of the last fetch. */
+  lastResult?: string | null;
+  items?: number;
+}
+
+export const newsFeeds: CollectionSpec<NewsFeedDoc> = {
+  name: 'news_feeds',
+  fields: { url: 'string', lastFetchedAt: 'date' },
+  indexes: [],
+};
+
+export const allCollections = [
+  users,
+  medicalCards,
+  chats,
+  messages,
+  sessions,
+  models,
+  auditLog,
+  newsItems,
+  newsFeeds,
+] as const;

@@ -22,11 +22,16 @@ import {
   type ModelDoc,
   type SessionDoc,
   type UserDoc,
+  newsItems,
+  newsFeeds,
+  type NewsItemDoc,
+  type NewsFeedDoc,
 } from './collections.js';
 import { MongoEngine } from './mongodb.js';
 import type { Collection, StorageEngine } from './port.js';
 import type { StorageLogger } from './query.js';
 import { SqliteEngine } from './sqlite.js';
+import { openReadingStore, type ReadingStore } from './readings.js';
 
 export * from './port.js';
 export * from './errors.js';
@@ -34,6 +39,7 @@ export { StorageQueryError, silentLogger, type StorageLogger } from './query.js'
 export { SqliteEngine, type SqliteEngineOptions } from './sqlite.js';
 export { MongoEngine, type MongoEngineOptions } from './mongodb.js';
 export { startSweeper, type SweeperOptions } from './sweeper.js';
+export * from './readings.js';
 
 export interface StorageOptions {
   /** `mongodb://` or `mongodb+srv://` URI. Absent or empty: SQLite. */
@@ -66,6 +72,10 @@ export interface Storage {
   sessions: Collection<SessionDoc>;
   models: Collection<ModelDoc>;
   auditLog: Collection<AuditDoc>;
+  /** Wearable/device readings: a narrow port of its own (readings.ts). */
+  readings: ReadingStore;
+  newsItems: Collection<NewsItemDoc>;
+  newsFeeds: Collection<NewsFeedDoc>;
   close(): Promise<void>;
 }
 
@@ -82,6 +92,9 @@ export async function openStorage(source: StorageEngine | StorageOptions): Promi
     sessions: engine.collection(sessions),
     models: engine.collection(models),
     auditLog: engine.collection(auditLog),
+    readings: openReadingStore(engine),
+    newsItems: engine.collection(newsItems),
+    newsFeeds: engine.collection(newsFeeds),
     close: () => engine.close(),
   };
 }

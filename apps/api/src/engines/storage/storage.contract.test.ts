@@ -33,6 +33,7 @@ import { StorageQueryError, type AnySpec } from './query.js';
 import { SqliteEngine } from './sqlite.js';
 import { startSweeper } from './sweeper.js';
 import { openStorage, type Storage } from './index.js';
+import { bucketize, openReadingStore, type ReadingCursor, type ReadingRow, type ReadingStore } from './readings.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 interface Harness {
@@ -959,3 +960,159 @@ describe('sweeper scheduling', () => {
 
 // Keep the typed collections honest at compile time.
 void ((c: Collection<SessionDoc>) => c);
+
+// ---- readings (readings.ts): a narrow port of its own, the same contract on both engines ----
+
+for (const engineCase of cases) {
+  describe(`readings contract: ${engineCase.name}`, () => {
+    let h: Harness;
+    let store: ReadingStore;
+    const owner = `owner-${run}`;
+    const t0 = Date.UTC(2026, 10, 1);
+    const hr = (i: number, over: Partial<ReadingRow> = {}): ReadingRow => ({
+      owner,
+      type: 'heart_rate',
+      source: 'watch',
+      start: t0 + i * 60_000,
+      end: null,
+      value: 60 + (i % 10),
+      value2: null,
+      device: 'Watch 9',
+      ...over,
+    });
+    before(async () => {
+      h = await engineCase.setup();
+      store = openReadingStore(h.engine);
+    });
+    after(async () => h.cleanup());
+
+    it('stores a batch, skips duplicates of stored readings and within the batch, and counts them', async () => {
+      const first = await store.insertBatch(Array.from({ length: 120 }, (_, i) => hr(i)));
+      assert.deepEqual(first, { inserted: 120, duplicates: 0 });
+      // Same (type, source, start): a duplicate whatever its value; another source is not.
+      const again = await store.insertBatch([hr(0, { value: 99 }), hr(1), hr(1), hr(0, { source: 'strap' })]);
+      assert.deepEqual(again, { inserted: 1, duplicates: 3 });
+      const stored = await store.list({ owner, type: 'heart_rate', from: t0, to: t0 + 60_000, limit: 10 });
+      assert.deepEqual(
+        stored.map((r) => [r.source, r.value]),
+        [
+          ['strap', 60],
+          ['watch', 60],
+        ],
+      );
+      assert.deepEqual(stored[1], hr(0));
+    });
+
+    it('pages by (start, type, source) strictly after the cursor, with and without a type', async () => {
+      await store.insertBatch([
+        hr(5, { type: 'spo2', value: 97 }),
+        hr(5, { type: 'blood_pressure', value: 120, value2: 80, source: 'cuff', device: null }),
+      ]);
+      const seen: string[] = [];
+      let after: ReadingCursor | undefined;
+      for (;;) {
+        const page = await store.list({ owner, from: t0 + 4 * 60_000, to: t0 + 7 * 60_000, limit: 2, after });
+        if (page.length === 0) break;
+        seen.push(...page.map((r) => `${(r.start - t0) / 60_000}:${r.type}:${r.source}`));
+        const last = page.at(-1)!;
+        after = { start: last.start, type: last.type, source: last.source };
+      }
+      assert.deepEqual(seen, [
+        '4:heart_rate:watch',
+        '5:blood_pressure:cuff',
+        '5:heart_rate:watch',
+        '5:spo2:watch',
+        '6:heart_rate:watch',
+      ]);
+      const typed = await store.list({
+        owner,
+        type: 'heart_rate',
+        from: t0,
+        to: t0 + 3 * 60_000,
+        limit: 5,
+        after: { start: t0, type: 'heart_rate', source: 'strap' },
+      });
+      assert.deepEqual(
+        typed.map((r) => `${(r.start - t0) / 60_000}:${r.source}`),
+        ['0:watch', '1:watch', '2:watch'],
+      );
+      const bp = await store.list({ owner, type: 'blood_pressure', from: t0, to: t0 + 86_400_000, limit: 5 });
+      assert.deepEqual([bp[0]?.value, bp[0]?.value2, bp[0]?.device], [120, 80, null]);
+    });
+
+    it('downsamples to min/mean/max per bucket from `from`, pages buckets, and matches bucketize', async () => {
+      // Two readings at minute 0 (watch 60, strap 60) and one per minute up to 119.
+      const from = t0;
+      const b = await store.buckets({
+        owner,
+        type: 'heart_rate',
+        from,
+        to: t0 + 120 * 60_000,
+        bucketMs: 30 * 60_000,
+        limit: 10,
+      });
+      assert.equal(b.length, 4);
+      assert.deepEqual(
+        b.map((x) => [x.start - t0, x.count, x.min, x.max]),
+        [
+          [0, 31, 60, 69],
+          [30 * 60_000, 30, 60, 69],
+          [60 * 60_000, 30, 60, 69],
+          [90 * 60_000, 30, 60, 69],
+        ],
+      );
+      const all = await store.list({ owner, type: 'heart_rate', from, to: t0 + 120 * 60_000, limit: 1000 });
+      const reference = bucketize(all, from, 30 * 60_000);
+      for (const [i, x] of b.entries()) {
+        assert.ok(Math.abs(x.mean - reference[i]!.mean) < 1e-9);
+        assert.equal(x.mean2, null);
+      }
+      const next = await store.buckets({
+        owner,
+        type: 'heart_rate',
+        from,
+        to: t0 + 120 * 60_000,
+        bucketMs: 30 * 60_000,
+        limit: 2,
+        afterBucket: b[1]!.start,
+      });
+      assert.deepEqual(
+        next.map((x) => x.start),
+        [b[2]!.start, b[3]!.start],
+      );
+      const bp = await store.buckets({
+        owner,
+        type: 'blood_pressure',
+        from,
+        to: t0 + 86_400_000,
+        bucketMs: 86_400_000,
+        limit: 5,
+      });
+      assert.deepEqual(
+        bp.map((x) => [x.count, x.mean, x.mean2, x.min2, x.max2]),
+        [[1, 120, 80, 80, 80]],
+      );
+    });
+
+    it("deletes one source's readings of one owner only", async () => {
+      await store.insertBatch([hr(0, { owner: `${owner}-other`, source: 'strap' })]);
+      assert.equal(await store.deleteSource(owner, 'strap'), 1);
+      assert.equal(
+        (await store.list({ owner, from: t0, to: t0 + 86_400_000, limit: 1000 })).filter((r) => r.source === 'strap')
+          .length,
+        0,
+      );
+      assert.equal((await store.list({ owner: `${owner}-other`, from: t0, to: t0 + 86_400_000, limit: 10 })).length, 1);
+    });
+
+    it('keeps nothing of a batch that fails part-way, and keeps what was stored before', async () => {
+      const before = (await store.list({ owner, from: 0, to: Date.UTC(2100, 0, 1), limit: 100_000 })).length;
+      // A value the store cannot take (NOT NULL / a string where a number is), after good rows and a duplicate.
+      const bad = { ...hr(500), value: null as unknown as number, start: Number.NaN };
+      await assert.rejects(store.insertBatch([hr(400), hr(401), hr(0), bad, hr(402)]), StorageQueryError);
+      const afterRows = await store.list({ owner, from: 0, to: Date.UTC(2100, 0, 1), limit: 100_000 });
+      assert.equal(afterRows.length, before);
+      assert.ok(afterRows.some((r) => r.start === hr(0).start && r.source === 'watch'));
+    });
+  });
+}

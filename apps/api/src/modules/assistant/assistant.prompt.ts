@@ -28,6 +28,12 @@ export interface SensorReading {
   value: number | string;
   unit?: string;
   at: Date | string;
+  /** Reading type id (`blood_pressure`, …) when it came from the sensors module. */
+  type?: string;
+  /** Blood pressure: the diastolic value (`value` is the systolic). */
+  diastolic?: number;
+  /** Summary and flags, e.g. `HIGH, outside the safe range; 7-day 120–165, mean 141`. */
+  note?: string;
 }
 
 /** Whole years from `YYYY-MM-DD` to `now`, or null. */
@@ -89,7 +95,8 @@ export function describeContext(card: Card | null, readings: SensorReading[], no
         .slice(0, 10)
         .map((r) =>
           clean(
-            `${r.kind} ${r.value}${r.unit ? ` ${r.unit}` : ''} at ${typeof r.at === 'string' ? r.at : r.at.toISOString()}`,
+            `${r.kind} ${r.value}${r.diastolic !== undefined ? `/${r.diastolic}` : ''}${r.unit ? ` ${r.unit}` : ''} at ${typeof r.at === 'string' ? r.at : r.at.toISOString()}${r.note ? ` (${r.note})` : ''}`,
+            240,
           ),
         )
         .join('; ')}`,

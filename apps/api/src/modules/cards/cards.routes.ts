@@ -144,6 +144,10 @@ export const cardRoutes: FastifyPluginAsyncZod<{ config: Config }> = async (app,
       const userId = currentUserId(request);
       const user = await users.get(userId);
       const bundle = await cards.fhir(userId, user?.email ?? '');
+      // Readings of the last 30 days as vital-signs Observations of the same Patient (sensors module).
+      const patient = bundle.entry.find((e) => e.resource.resourceType === 'Patient')?.fullUrl;
+      if (patient)
+        bundle.entry.push(...((await app.services.sensors.fhirObservations(userId, patient)) as typeof bundle.entry));
       reply
         .header('cache-control', 'no-store')
         .header('content-disposition', 'attachment; filename="medical-card.fhir.json"');

@@ -5,6 +5,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import assert from 'node:assert/strict';
+import type { Message } from '@medichat/shared';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { v7 as uuidv7 } from 'uuid';
@@ -114,6 +115,23 @@ export async function newUser(app: FastifyInstance): Promise<Account & { chatId:
 }
 
 export const newClientId = () => randomUUID();
+
+/** POST /api/messages and wait for the reply (200), returning the assistant message. */
+export async function sendMessage(
+  app: FastifyInstance,
+  auth: Record<string, string>,
+  chatId: string,
+  content: string,
+): Promise<Message> {
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/messages',
+    headers: auth,
+    payload: { chatId, content, clientId: newClientId() },
+  });
+  assert.equal(res.statusCode, 200, res.body);
+  return res.json() as Message;
+}
 
 // ---------------------------------------------------------------------------------------------
 // WebSocket client

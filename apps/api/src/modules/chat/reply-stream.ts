@@ -67,8 +67,11 @@ export class ReplyStreamer {
       userId && this.deps.readingsFor ? this.deps.readingsFor(userId).catch(() => []) : [],
     ]);
     // Medication safety from the card (when shared) and everything the person said in this chat.
+    const bp = readings.find((r) => r.type === 'blood_pressure' && typeof r.value === 'number');
     const medContext: MedicationContext = {
       card,
+      // The latest blood pressure (shared with consent): a high one makes `hypertension` a condition.
+      readings: bp ? { systolic: bp.value as number, diastolic: bp.diastolic ?? null } : null,
       messages: [...history.filter((h) => h.role === 'user' && h.id !== user.id).map((h) => h.content), user.content],
     };
     const checker = this.deps.medication;

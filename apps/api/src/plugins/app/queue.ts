@@ -20,7 +20,12 @@ declare module 'fastify' {
 export default fp(
   async function queue(app: FastifyInstance, opts: { config: Config }) {
     const { config } = opts;
-    const registry = createJobRegistry({ storage: app.storage, logger: app.log });
+    const registry = createJobRegistry({
+      storage: app.storage,
+      logger: app.log,
+      news: () => (app.hasDecorator('services') ? app.services.news : undefined),
+      sensors: () => (app.hasDecorator('services') ? app.services.sensors : undefined),
+    });
     const q = await openQueue({
       redisUrl: config.redisUrl,
       prefix: config.queue.prefix,
@@ -30,13 +35,11 @@ export default fp(
       lockDurationMs: config.queue.lockDurationMs,
       logger: app.log,
     });
-    try {
-      await scheduleJobs(q, config);
-    } catch (err) {
-      await q.close(0).catch(() => undefined);
-      throw err;
-    }
     app.decorate('queue', q);
+    // Scheduled once the app is ready: the first runs (at once) find the services built.
+    app.addHook('onReady', async () => {
+      await scheduleJobs(q, config);
+    });
     // Registered after storage, so this runs before storage closes: active jobs finish first.
     app.addHook('onClose', async () => {
       await q.close(config.shutdownTimeoutMs);
