@@ -408,6 +408,32 @@ describe('chat', () => {
     }
   });
 
+  test('a medication conflict the guest names shows the safety warning above the reply, with its source', async () => {
+    const { page, errors, close } = await openPage();
+    try {
+      await openChat(page);
+      await send(page, "I'm on warfarin. Can I take ibuprofen for my back pain?");
+      const reply = page.locator('li[data-role="assistant"][data-status="complete"]').last();
+      await reply.waitFor({ timeout: REPLY_TIMEOUT });
+      const box = reply.getByTestId('safety-warnings');
+      await box.waitFor();
+      const text = (await box.textContent()) ?? '';
+      assert.match(text, /Medication safety check/);
+      assert.match(text, /ibuprofen/i);
+      assert.match(text, /warfarin/i);
+      assert.match(text, /Source: \S+/, 'the warning names its source');
+      assert.ok((await box.locator('li[data-severity]').count()) >= 1, 'each warning carries its severity');
+      const body = reply.locator('div.leading-relaxed').first();
+      const [boxAt, bodyAt] = [await box.boundingBox(), await body.boundingBox()];
+      assert.ok(boxAt && bodyAt && boxAt.y < bodyAt.y, 'the warning sits above the reply text');
+      await assertAccessible(page, '/chat (medication safety warning)');
+      await shot(page, 'chat-medication-warning');
+      assert.deepEqual(errors, [], 'no console errors');
+    } finally {
+      await close();
+    }
+  });
+
   test('Stop during generation keeps the partial text, marked stopped (also after a reload)', async () => {
     const { page, errors, close } = await openPage({ colorScheme: 'dark' });
     try {
