@@ -2,6 +2,7 @@
  * The one error handler. Every error becomes `application/problem+json` with a stable `type`;
  * 4xx explain what was wrong, 5xx never leak details (they are logged with the request id).
  */
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import FindMyWay, { type HTTPMethod } from 'find-my-way';
@@ -154,7 +155,7 @@ export function frameworkErrorHandler(error: FastifyError, request: FastifyReque
  * Fastify's `clientErrorHandler`: what Node's HTTP parser rejects before there is a request (headers
  * over the size limit = 431, a malformed request line = 400), written to the socket as problem+json.
  */
-export function clientErrorHandler(error: Error & { code?: string }, socket: import('node:net').Socket): void {
+export function clientErrorHandler(error: Error & { code?: string }, socket: Socket): void {
   if (!socket.writable) {
     socket.destroy(error);
     return;
