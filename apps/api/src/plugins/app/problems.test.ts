@@ -76,4 +76,22 @@ describe('problem+json from the router and the HTTP parser; guards before valida
     assert.equal(authed.status, 400);
     assert.equal((await problem(authed)).type, 'validation_failed');
   });
+
+  it('the OpenAPI document declares problem+json errors on every operation', async () => {
+    const doc = (await (await fetch(`${base}/docs/json`)).json()) as {
+      components: { schemas: Record<string, { required?: string[] }> };
+      paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, unknown> }> }>>;
+    };
+    assert.deepEqual(doc.components.schemas.Problem?.required, ['type', 'title', 'status']);
+    let ops = 0;
+    for (const [path, methods] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(methods)) {
+        for (const code of ['4XX', '5XX']) {
+          assert.ok(op.responses[code]?.content?.['application/problem+json'], `${method} ${path} ${code}`);
+        }
+        ops++;
+      }
+    }
+    assert.ok(ops > 20, `${ops} operations`);
+  });
 });
