@@ -29,6 +29,8 @@ export const ProblemType = {
   generationInterrupted: 'generation_interrupted',
   serviceUnavailable: 'service_unavailable',
   internal: 'internal_error',
+  uriTooLong: 'uri_too_long',
+  headersTooLarge: 'headers_too_large',
 } as const;
 
 export type ProblemTypeId = (typeof ProblemType)[keyof typeof ProblemType];

@@ -15,7 +15,20 @@ export type PrincipalRole = z.infer<typeof principalRoleSchema>;
 /** Trimmed, lower-cased, at most 254 characters (RFC 5321), a plausible address. */
 export const emailSchema = z.string().trim().toLowerCase().max(254).check(z.email('must be an email address'));
 
-export const displayNameSchema = z.string().trim().min(1).max(100);
+/**
+ * Characters a name never holds: NUL and other C0/C1 controls, bidi overrides and isolates (which
+ * can make a name read as something else), zero-width characters and the BOM, and lone surrogates.
+ */
+const FORBIDDEN_IN_NAMES =
+  // eslint-disable-next-line no-control-regex
+  /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Trimmed, NFC-normalised, 1–100 characters, none of FORBIDDEN_IN_NAMES. */
+export const displayNameSchema = z
+  .string()
+  .refine((v) => !FORBIDDEN_IN_NAMES.test(v), 'must not contain control, bidi-override or zero-width characters')
+  .transform((v) => v.normalize('NFC').trim())
+  .pipe(z.string().min(1).max(100));
 
 export const userSchema = z.object({
   id: z.string(),

@@ -4,23 +4,13 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable, Writable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { loadConfig, type Config } from '../config/config.js';
 import { openStorage, type Storage } from '../engines/storage/index.js';
 import { adminCommand } from './admin.js';
-
-function sink() {
-  let text = '';
-  const stream = new Writable({
-    write(chunk, _enc, cb) {
-      text += String(chunk);
-      cb();
-    },
-  });
-  return { stream, text: () => text };
-}
+import { sink } from './cli.test-helpers.js';
 
 describe('medichat admin create', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'medichat-admin-'));

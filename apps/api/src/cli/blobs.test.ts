@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable, Writable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
@@ -21,21 +21,11 @@ import { testS3Store } from '../engines/blob/s3.test-helper.js';
 import { fastAuthEnv, registerAccount } from '../modules/account/auth.test-helpers.js';
 import { createTestApp } from '../testing/test-app.js';
 import { blobsCommand } from './blobs.js';
+import { sink } from './cli.test-helpers.js';
 
 const s3Endpoint = process.env.MEDICHAT_TEST_S3_ENDPOINT;
 const requireS3 = process.env.MEDICHAT_REQUIRE_S3 === '1';
 const mainTs = fileURLToPath(new URL('./main.ts', import.meta.url));
-
-function sink() {
-  let text = '';
-  const stream = new Writable({
-    write(chunk, _enc, cb) {
-      text += String(chunk);
-      cb();
-    },
-  });
-  return { stream, text: () => text };
-}
 
 describe('medichat blobs migrate', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'medichat-blobmig-'));

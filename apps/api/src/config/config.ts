@@ -351,7 +351,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   }
   const dataDir = resolve(env.DATA_DIR);
   try {
-    mkdirSync(dataDir, { recursive: true });
+    // Owner-only when we create it (health data, secrets); an existing directory keeps its mode.
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   } catch (err) {
     throw new ConfigError(`DATA_DIR: cannot create ${dataDir}: ${(err as Error).message}`);
   }

@@ -16,7 +16,7 @@
  * missing tables, adds columns for newly declared fields (back-filled from `doc`), and creates or
  * re-creates indexes whose definition changed; it is idempotent.
  */
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { allCollections } from './collections.js';
@@ -117,7 +117,9 @@ export class SqliteEngine implements StorageEngine {
   async open(): Promise<void> {
     if (this.db) return;
     try {
-      mkdirSync(this.options.dataDir, { recursive: true });
+      mkdirSync(this.options.dataDir, { recursive: true, mode: 0o700 });
+      // Created owner-only before SQLite opens it (its -wal/-shm files copy the main file's mode).
+      closeSync(openSync(this.file, 'a', 0o600));
       const db = new Database(this.file, { timeout: this.busyTimeoutMs });
       db.pragma('journal_mode = WAL');
       db.pragma(`busy_timeout = ${Math.trunc(this.busyTimeoutMs)}`);

@@ -70,6 +70,10 @@ async function resolve(request: FastifyRequest): Promise<Principal | null> {
   return request.principal;
 }
 
+/** The 401/403 guards: run before validation (see the onRoute hook below). */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+const GUARDS = new WeakSet<Function>();
+
 export async function requireUser(request: FastifyRequest): Promise<void> {
   const principal = await resolve(request);
   if (!principal) throw unauthorized();
@@ -77,18 +81,23 @@ export async function requireUser(request: FastifyRequest): Promise<void> {
 }
 
 export function requireRole(...roles: Role[]) {
-  return async function requireRoleHandler(request: FastifyRequest): Promise<void> {
+  const handler = async function requireRoleHandler(request: FastifyRequest): Promise<void> {
     await requireUser(request);
     const role = await request.server.authenticator.currentRole(request.principal!.userId!);
     if (!role) throw unauthorized();
     if (!roles.includes(role)) throw forbidden();
     request.principal = { ...request.principal!, role };
   };
+  GUARDS.add(handler);
+  return handler;
 }
 
 export async function requireUserOrGuest(request: FastifyRequest): Promise<void> {
   if (!(await resolve(request))) throw unauthorized();
 }
+
+GUARDS.add(requireUser);
+GUARDS.add(requireUserOrGuest);
 
 export async function ensurePrincipal(request: FastifyRequest, reply: FastifyReply): Promise<void> {
   if (await resolve(request)) return;
@@ -121,6 +130,19 @@ export default fp(
     app.decorate('authenticator', opts.authenticator);
     app.decorateRequest('principal', null);
     app.decorateRequest('guestToken', null);
+    // Authorization before validation: a route's guards declared as `preHandler` move to
+    // `preValidation`, so a request without the right to call a route learns 401/403 and nothing
+    // about what a valid body would be. (ensurePrincipal stays after validation: it creates a guest.)
+    app.addHook('onRoute', (route) => {
+      const asList = (h: unknown): unknown[] => (h === undefined ? [] : Array.isArray(h) ? h : [h]);
+      const pre = asList(route.preHandler);
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+      const isGuard = (h: unknown) => typeof h === 'function' && GUARDS.has(h as Function);
+      const guards = pre.filter(isGuard);
+      if (guards.length === 0) return;
+      route.preHandler = pre.filter((h) => !isGuard(h)) as typeof route.preHandler;
+      route.preValidation = [...guards, ...asList(route.preValidation)] as typeof route.preValidation;
+    });
   },
   { name: 'auth' },
 );

@@ -2,8 +2,10 @@
  * The one error handler. Every error becomes `application/problem+json` with a stable `type`;
  * 4xx explain what was wrong, 5xx never leak details (they are logged with the request id).
  */
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import FindMyWay, { type HTTPMethod } from 'find-my-way';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import {
   PROBLEM_CONTENT_TYPE,
@@ -24,10 +26,12 @@ const TITLES: Record<number, string> = {
   406: 'Not Acceptable',
   409: 'Conflict',
   413: 'Payload Too Large',
+  414: 'URI Too Long',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
   423: 'Locked',
   429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };
@@ -48,6 +52,7 @@ const FASTIFY_CODES: Record<string, { status: number; type: ProblemTypeId; detai
   FST_ERR_VALIDATION: { status: 400, type: ProblemType.validation },
   FST_ERR_BAD_URL: { status: 400, type: ProblemType.badRequest, detail: 'The URL is malformed.' },
   FST_ERR_ASYNC_CONSTRAINT: { status: 400, type: ProblemType.badRequest },
+  FST_ERR_MAX_PARAM_LENGTH: { status: 414, type: ProblemType.uriTooLong, detail: 'A part of the URL is too long.' },
   FST_ERR_NOT_FOUND: { status: 404, type: ProblemType.notFound },
   FST_ERR_RATE_LIMIT: { status: 429, type: ProblemType.rateLimited },
   FST_REQ_FILE_TOO_LARGE: { status: 413, type: ProblemType.payloadTooLarge },
@@ -136,8 +141,61 @@ export function toProblem(
   };
 }
 
+/**
+ * Fastify's `frameworkErrors`: errors the router raises before any route runs (a malformed URL, a
+ * path parameter over maxParamLength = 414), answered as problem+json like every other error.
+ */
+export function frameworkErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const problem = toProblem(error, request);
+  request.log.info({ type: problem.type, status: problem.status }, 'request rejected by the router');
+  void sendProblem(reply, problem);
+}
+
+/**
+ * Fastify's `clientErrorHandler`: what Node's HTTP parser rejects before there is a request (headers
+ * over the size limit = 431, a malformed request line = 400), written to the socket as problem+json.
+ */
+export function clientErrorHandler(error: Error & { code?: string }, socket: Socket): void {
+  if (!socket.writable) {
+    socket.destroy(error);
+    return;
+  }
+  const [status, type, detail] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, ProblemType.headersTooLarge, 'The request headers are too large.']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, ProblemType.badRequest, 'The request took too long to arrive.']
+        : [400, ProblemType.badRequest, 'The request is malformed.'];
+  const body = JSON.stringify({ type, title: TITLES[status] ?? 'Bad Request', status, detail });
+  socket.end(
+    `HTTP/1.1 ${status} ${TITLES[status] ?? 'Bad Request'}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The methods some route declares for this concrete path ([] = no route at all: a 404, else a 405). */
+    allowedMethods(path: string): string[];
+  }
+}
+
+const METHODS: HTTPMethod[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+
 export default fp(
   async function errorHandler(app: FastifyInstance) {
+    // A second router (fastify's own, find-my-way) holding every declared route, asked only by the
+    // not-found handler: a path that exists under another method is a 405 with an Allow header.
+    // Catch-all routes (the web app's static files) are left out, or every path would "exist".
+    const declared = FindMyWay({ ignoreTrailingSlash: true, maxParamLength: 200 });
+    app.addHook('onRoute', (route) => {
+      if (route.url.includes('*')) return;
+      for (const method of [route.method].flat() as HTTPMethod[]) {
+        if (!METHODS.includes(method) || declared.hasRoute(method, route.url)) continue;
+        declared.on(method, route.url, () => undefined);
+      }
+    });
+    app.decorate('allowedMethods', (path: string) => METHODS.filter((m) => declared.find(m, path) !== null));
     app.setErrorHandler((error, request, reply) => {
       const problem = toProblem(error, request);
       if (problem.status >= 500) {

@@ -43,6 +43,15 @@ export default fp(
       if (hasWeb && !isApi && (request.method === 'GET' || request.method === 'HEAD') && wantsHtml) {
         return reply.header('cache-control', 'no-cache').sendFile('index.html');
       }
+      const allowed = app.allowedMethods(path);
+      if (allowed.length > 0) {
+        reply.header('allow', allowed.join(', '));
+        return sendProblem(reply, {
+          type: ProblemType.methodNotAllowed,
+          status: 405,
+          detail: `${request.method} is not allowed on ${path}; allowed: ${allowed.join(', ')}.`,
+        });
+      }
       return sendProblem(reply, {
         type: ProblemType.notFound,
         status: 404,

@@ -6,6 +6,51 @@ import fp from 'fastify-plugin';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import type { Config } from '../../config/config.js';
 
+type OpenApiDoc = {
+  components?: { schemas?: Record<string, unknown> };
+  paths?: Record<string, Record<string, { responses?: Record<string, unknown> }>>;
+};
+
+/** RFC 9457 problem details as every error of this API sends them (plugins/app/error-handler.ts). */
+const PROBLEM_SCHEMA = {
+  type: 'object',
+  required: ['type', 'title', 'status'],
+  properties: {
+    type: { type: 'string', description: 'Stable problem type id (e.g. validation_failed, unauthorized).' },
+    title: { type: 'string' },
+    status: { type: 'integer', minimum: 400, maximum: 599 },
+    detail: { type: 'string' },
+    instance: { type: 'string', description: 'The request id (also in x-request-id).' },
+    errors: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['path', 'message'],
+        properties: { path: { type: 'string' }, message: { type: 'string' } },
+      },
+    },
+    retryAfter: { type: 'number', description: 'Seconds to wait before retrying (also Retry-After).' },
+  },
+};
+
+/** Declares the problem+json error responses (4XX, 5XX) on every operation that does not name them. */
+export function withProblemResponses<T extends OpenApiDoc>(doc: T): T {
+  doc.components = { ...doc.components, schemas: { ...doc.components?.schemas, Problem: PROBLEM_SCHEMA } };
+  const problem = (description: string) => ({
+    description,
+    content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+  });
+  for (const ops of Object.values(doc.paths ?? {})) {
+    for (const op of Object.values(ops)) {
+      if (!op || typeof op !== 'object') continue;
+      op.responses ??= {};
+      op.responses['4XX'] ??= problem('Client error (problem+json)');
+      op.responses['5XX'] ??= problem('Server error (problem+json)');
+    }
+  }
+  return doc;
+}
+
 export default fp(
   async function openapi(app: FastifyInstance, opts: { config: Config }) {
     await app.register(swagger, {
@@ -24,7 +69,7 @@ export default fp(
         },
       },
       transform: jsonSchemaTransform,
-      transformObject: jsonSchemaTransformObject,
+      transformObject: (input) => withProblemResponses(jsonSchemaTransformObject(input) as OpenApiDoc),
     });
     await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, transformStaticCSP: (h) => h });
   },

@@ -58,7 +58,8 @@ export default fp(
           styleSrc: ["'self'", "'unsafe-inline'"],
           imgSrc: ["'self'", 'data:', 'blob:', ...(config.blob.kind === 's3' ? [config.blob.publicOrigin] : [])],
           mediaSrc: ["'self'", 'blob:'],
-          connectSrc: ["'self'", 'ws:', 'wss:'],
+          // Own origin only: CSP Level 3 'self' covers ws:/wss: to the same host (bare ws: / wss: allowed any host).
+          connectSrc: ["'self'"],
           workerSrc: ["'self'", 'blob:'],
           objectSrc: ["'none'"],
           frameAncestors: ["'none'"],
