@@ -17,7 +17,9 @@ export function PageHeader({ title, description, actions, eyebrow, compact = fal
     >
       <div className="max-w-3xl">
         {eyebrow ? (
-          <p className="mb-1 text-sm font-semibold tracking-wide text-teal-800 uppercase dark:text-teal-300">
+          <p
+            className={`${compact ? 'max-sm:hidden' : ''} mb-1 text-sm font-semibold tracking-wide text-teal-800 uppercase dark:text-teal-300`}
+          >
             {eyebrow}
           </p>
         ) : null}
