@@ -192,3 +192,19 @@ describe('layout: phone menu and theme', () => {
     }
   });
 });
+
+describe('the root for any client', () => {
+  test('GET / without Accept: text/html (curl) gets the app, an unknown API path stays a 404 problem', async () => {
+    const root = await fetch(server.url + '/', { headers: { accept: '*/*' } });
+    assert.equal(root.status, 200);
+    assert.match(root.headers.get('content-type') ?? '', /text\/html/);
+    assert.match(await root.text(), /<div id="root">|<!doctype html>/i);
+    const bare = await fetch(server.url + '/', { headers: { accept: '' } });
+    assert.equal(bare.status, 200, 'no Accept header at all');
+    await bare.arrayBuffer();
+    const api = await fetch(server.url + '/api/no-such-thing', { headers: { accept: '*/*' } });
+    assert.equal(api.status, 404);
+    assert.match(api.headers.get('content-type') ?? '', /application\/problem\+json/);
+    await api.arrayBuffer();
+  });
+});
