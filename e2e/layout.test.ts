@@ -208,3 +208,48 @@ describe('the root for any client', () => {
     await api.arrayBuffer();
   });
 });
+
+describe('the urgent banner', () => {
+  for (const width of [390, 1366] as const) {
+    test(`${width}px: the banner for a red flag never covers the reply it belongs to`, async () => {
+      const { page, close } = await openPage(session, {
+        viewport: { width, height: HEIGHT[width]! },
+        colorScheme: 'light',
+      });
+      try {
+        await load(page, '/chat');
+        await composer(page).fill('I have crushing chest pain and my left arm is numb');
+        await composer(page).press('Enter');
+        const banner = page.getByRole('alert').filter({ hasText: 'medical emergency' });
+        await banner.waitFor({ timeout: 30_000 });
+        const reply = page.locator('li[data-role="assistant"]').last();
+        await reply.waitFor({ timeout: 30_000 });
+        await reply.scrollIntoViewIfNeeded();
+        const b = (await banner.boundingBox())!;
+        const r = (await reply.boundingBox())!;
+        const height = await page.evaluate(() => window.innerHeight);
+        assert.ok(
+          b.y >= 0 && b.y + b.height <= height,
+          `the banner is on screen (${Math.round(b.y)}, window ${height})`,
+        );
+        // The reply scrolls inside the history, which must start below the banner (never under it).
+        const history = await reply.evaluate((el) => {
+          let node: HTMLElement | null = el.parentElement;
+          while (node && getComputedStyle(node).overflowY !== 'auto') node = node.parentElement;
+          const rect = (node ?? el).getBoundingClientRect();
+          return { top: rect.top, bottom: rect.bottom };
+        });
+        assert.ok(
+          history.top >= b.y + b.height - 1,
+          `the history starts below the banner (history ${Math.round(history.top)}, banner ends ${Math.round(b.y + b.height)})`,
+        );
+        const visibleTop = Math.max(r.y, history.top);
+        const visibleBottom = Math.min(r.y + r.height, history.bottom, height);
+        assert.ok(visibleBottom - visibleTop > 20, 'part of the reply is on screen, beside the banner');
+        await screenshot(page, `layout-${width}-urgent-banner`);
+      } finally {
+        await close();
+      }
+    });
+  }
+});
