@@ -123,16 +123,19 @@ describe('landing page', () => {
     try {
       await goto(page, '/');
       const toggle = page.getByRole('button', { name: /^Theme:/ });
-      assert.match((await toggle.getAttribute('aria-label')) ?? '', /system \(light\)\. Switch to light/);
-      await toggle.click(); // system → light
-      await toggle.click(); // light → dark
+      // The first press changes what you see (issue #13): system (light) → dark.
+      assert.match((await toggle.getAttribute('aria-label')) ?? '', /system \(light\)\. Switch to dark/);
+      await toggle.click(); // system (light) → dark
       assert.equal(await isDark(page), true);
       assert.equal(await page.evaluate(() => localStorage.getItem('medichat-theme')), 'dark');
       await page.reload({ waitUntil: 'commit' });
       await page.waitForFunction(() => document.body !== null);
       assert.equal(await isDark(page), true, 'the stored choice applies before first paint');
       await page.getByRole('heading', { level: 1 }).waitFor();
-      await page.getByRole('button', { name: /^Theme:/ }).click(); // dark → system
+      await page.getByRole('button', { name: /^Theme:/ }).click(); // dark → light
+      assert.equal(await isDark(page), false);
+      assert.equal(await page.evaluate(() => localStorage.getItem('medichat-theme')), 'light');
+      await page.getByRole('button', { name: /^Theme:/ }).click(); // light → system (light)
       assert.equal(await isDark(page), false);
       assert.equal(await page.evaluate(() => localStorage.getItem('medichat-theme')), null);
       assertNoConsoleErrors(errors, 'theme toggling');

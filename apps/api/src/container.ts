@@ -326,7 +326,15 @@ export async function buildServices(input: ServicesInput): Promise<Services> {
 
   // Services, each given only what it uses.
   const tokens = new TokenService(config.secrets.jwtSecret, config.auth.accessTokenTtlSeconds);
-  const cards = new CardService({ cards: cardRepository, audit, tokens, emergencyNumber: config.emergencyNumber, now });
+  const cards = new CardService({
+    cards: cardRepository,
+    audit,
+    tokens,
+    emergencyNumber: config.emergencyNumber,
+    now,
+    // Called per emergency view, after boot: `medication` is built below.
+    highRisk: (names) => medication.highRisk(names),
+  });
   const profiles = new ProfileService({ users, cards, now });
   const avatars = new AvatarService({ users, blobs, audit, now });
   const roles = new RoleService({ users, audit, now });

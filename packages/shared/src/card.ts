@@ -199,6 +199,11 @@ export const emergencyViewSchema = z.object({
   /** The local emergency number, shown prominently. */
   emergencyNumber: z.string(),
   updatedAt: z.string(),
+  /**
+   * Shown medications a responder must know about at once (anticoagulants, insulin, opioids…),
+   * from the medication module's class data. Present only when medications are shown.
+   */
+  highRiskMedications: z.array(z.object({ medication: z.string(), reasons: z.array(z.string()) })).optional(),
 });
 export type EmergencyView = z.infer<typeof emergencyViewSchema>;
 

@@ -41,9 +41,7 @@ function emit(): void {
   for (const listener of listeners) listener();
 }
 
-media?.addEventListener('change', () => {
-  if (preference === 'system') emit();
-});
+media?.addEventListener('change', () => emit());
 
 // Another tab changed the theme.
 if (typeof window !== 'undefined') {
@@ -68,13 +66,18 @@ export function setThemePreference(next: ThemePreference): void {
 interface ThemeSnapshot {
   preference: ThemePreference;
   resolved: ResolvedTheme;
+  /** What the system asks for (prefers-color-scheme), whatever the preference. */
+  system: ResolvedTheme;
 }
 
-let snapshot: ThemeSnapshot = { preference, resolved: resolve(preference) };
+let snapshot: ThemeSnapshot = { preference, resolved: resolve(preference), system: resolve('system') };
 
 function getSnapshot(): ThemeSnapshot {
   const resolved = resolve(preference);
-  if (snapshot.preference !== preference || snapshot.resolved !== resolved) snapshot = { preference, resolved };
+  const system = resolve('system');
+  if (snapshot.preference !== preference || snapshot.resolved !== resolved || snapshot.system !== system) {
+    snapshot = { preference, resolved, system };
+  }
   return snapshot;
 }
 

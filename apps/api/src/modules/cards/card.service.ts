@@ -43,6 +43,8 @@ export class CardService {
       tokens: QrSigner;
       emergencyNumber: string;
       now: () => Date;
+      /** Flags high-risk medicines on the emergency view (the medication module's class data). */
+      highRisk?: (medicationNames: readonly string[]) => Array<{ medication: string; reasons: string[] }>;
     },
   ) {}
 
@@ -181,10 +183,14 @@ export class CardService {
       userAgent: context.userAgent,
       detail: { fields: card.data.emergencyFields },
     });
+    const shownMedications = (shown.medications as Array<{ name: string }> | undefined) ?? null;
     return {
       card: shown as EmergencyView['card'],
       emergencyNumber: this.deps.emergencyNumber,
       updatedAt: card.updatedAt.toISOString(),
+      ...(shownMedications && this.deps.highRisk
+        ? { highRiskMedications: this.deps.highRisk(shownMedications.map((m) => m.name)) }
+        : {}),
     };
   }
 

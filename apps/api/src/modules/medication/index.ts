@@ -2,6 +2,7 @@
 export {
   createMedicationChecker,
   type CardFacts,
+  type HighRiskMedication,
   type MedicationChecker,
   type MedicationContext,
 } from './medication.checker.js';

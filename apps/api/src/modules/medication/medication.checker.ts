@@ -81,7 +81,38 @@ export interface MedicationChecker {
   /** The facts the checker found (for logs, tests, the prompt). */
   facts(context: MedicationContext): MedicationFacts;
   extract(text: string, mode?: ExtractMode): Extraction;
+  /**
+   * Which of these card medications a responder must know about at once (an anticoagulant, insulin,
+   * an opioid…): each flagged name with the reasons, in the order given. From the class data.
+   */
+  highRisk(medicationNames: readonly string[]): HighRiskMedication[];
 }
+
+export interface HighRiskMedication {
+  medication: string;
+  /** Plain-language reasons, e.g. "anticoagulant (\"blood thinner\")". */
+  reasons: string[];
+}
+
+/**
+ * Classes and drugs that change what a responder does (bleeding, hypoglycaemia, sedation, adrenal
+ * crisis, narrow-margin drugs). A drug counts when its references (itself, its classes and their
+ * ancestors) include one of these.
+ */
+const HIGH_RISK_REFS = [
+  'anticoagulant',
+  'antiplatelet',
+  'insulin',
+  'sulfonylurea',
+  'opioid',
+  'benzodiazepine',
+  'antiepileptic',
+  'corticosteroid',
+  'beta-blocker',
+  'digoxin',
+  'lithium',
+  'methotrexate',
+] as const;
 
 const MAX_TEXT = 16_000;
 const SEVERITY_RANK = new Map<SafetySeverity, number>(SAFETY_SEVERITIES.map((s, i) => [s, i]));
@@ -119,6 +150,24 @@ export function createMedicationChecker(data: MedicationData = loadMedicationDat
   const extract = (text: string, mode: ExtractMode = 'user'): Extraction => {
     if (typeof text !== 'string' || text.length === 0) return { mentions: [], age: null };
     return extractMentions(lexicon, text.length > MAX_TEXT ? text.slice(0, MAX_TEXT) : text, mode);
+  };
+
+  const highRisk = (names: readonly string[]): HighRiskMedication[] => {
+    const out: HighRiskMedication[] = [];
+    for (const medication of names) {
+      if (typeof medication !== 'string' || !medication) continue;
+      const reasons = new Set<string>();
+      for (const h of lexicon.scan(medication.slice(0, 500))) {
+        if (h.concept.kind === 'condition') continue;
+        const refs = lexicon.refsOf(h.concept.id);
+        for (const id of HIGH_RISK_REFS) {
+          if (!refs.has(id)) continue;
+          reasons.add(lexicon.classes.get(id)?.name ?? lexicon.drugs.get(id)?.name ?? id);
+        }
+      }
+      if (reasons.size) out.push({ medication, reasons: [...reasons] });
+    }
+    return out;
   };
 
   const facts = (context: MedicationContext): MedicationFacts => {
@@ -373,5 +422,5 @@ export function createMedicationChecker(data: MedicationData = loadMedicationDat
     );
   };
 
-  return { check, checkReply, facts, extract };
+  return { check, checkReply, facts, extract, highRisk };
 }

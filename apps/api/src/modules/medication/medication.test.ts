@@ -516,3 +516,21 @@ describe('medication data', () => {
   it('a file that is not a list fails', () =>
     fails({ ...defaultDataFiles, rules: { file: 'medication.rules.ts', data: {} } }, 'medication.rules.ts', ''));
 });
+
+describe('highRisk: card medicines a responder must know about (emergency view)', () => {
+  it('flags an anticoagulant by brand and by name, insulin and an opioid, and leaves a statin alone', () => {
+    const flagged = checker.highRisk(['Atorvastatin 20 mg', 'Warfarin', 'Eliquis', 'Insulin glargine', 'morphine']);
+    assert.deepEqual(
+      flagged.map((f) => f.medication),
+      ['Warfarin', 'Eliquis', 'Insulin glargine', 'morphine'],
+    );
+    assert.ok(flagged[0]!.reasons.some((r) => /anticoagulant/.test(r)), JSON.stringify(flagged[0]));
+    assert.ok(flagged[1]!.reasons.some((r) => /anticoagulant/.test(r)), JSON.stringify(flagged[1]));
+    assert.ok(flagged[3]!.reasons.some((r) => /opioid/.test(r)), JSON.stringify(flagged[3]));
+  });
+
+  it('returns nothing for an empty or unknown list', () => {
+    assert.deepEqual(checker.highRisk([]), []);
+    assert.deepEqual(checker.highRisk(['vitamin sunshine']), []);
+  });
+});

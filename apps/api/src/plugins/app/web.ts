@@ -39,7 +39,9 @@ export default fp(
     app.setNotFoundHandler({ preHandler: app.rateLimit() }, (request, reply) => {
       const path = request.url.split('?')[0] ?? '/';
       const isApi = API_PREFIXES.some((p) => path === p.replace(/\/$/, '') || path.startsWith(p));
-      const wantsHtml = (request.headers.accept ?? '').includes('text/html');
+      // The root serves the app to any client (curl without Accept, a health probe); other
+      // unknown paths only to a browser asking for HTML, so a mistyped API URL stays a 404 problem.
+      const wantsHtml = path === '/' || (request.headers.accept ?? '').includes('text/html');
       if (hasWeb && !isApi && (request.method === 'GET' || request.method === 'HEAD') && wantsHtml) {
         return reply.header('cache-control', 'no-cache').sendFile('index.html');
       }

@@ -12,9 +12,10 @@ export function Component() {
   const session = useSession();
   const signedIn = session.status === 'signed-in';
   return (
-    <PageContainer>
+    <PageContainer compact>
       <DocumentTitle title={signedIn ? 'Chat' : 'Guest chat'} />
       <PageHeader
+        compact
         eyebrow={signedIn ? undefined : 'No account needed'}
         title={signedIn ? 'Chat' : 'Guest chat'}
         description={
@@ -33,7 +34,7 @@ export function Component() {
       <ChatPane
         layout="page"
         toolbar={({ hasToken }) => <ModelSelect enabled={hasToken} />}
-        notice={({ hasToken }) => <SmallModelNotice enabled={hasToken} />}
+        notice={({ hasToken }) => <SmallModelNotice enabled={hasToken} className="max-sm:text-xs" />}
       />
     </PageContainer>
   );

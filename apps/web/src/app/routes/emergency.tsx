@@ -8,11 +8,12 @@ import { EmergencyView } from '@/features/emergency/components/emergency-view';
 export function Component() {
   const { token = '' } = useParams();
   return (
-    <PageContainer className="max-w-4xl">
+    <PageContainer className="max-w-4xl" compact>
       <DocumentTitle title="Emergency information" />
       <meta name="robots" content="noindex, nofollow" />
       <meta name="referrer" content="no-referrer" />
       <PageHeader
+        compact
         eyebrow="Read-only"
         title="Emergency information"
         description="Medical information the card holder chose to share with whoever helps them."

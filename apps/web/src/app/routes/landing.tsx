@@ -1,7 +1,9 @@
 import type { ReactNode } from 'react';
+import { useNavigate } from 'react-router';
 import { ButtonLink } from '@/components/ui/button';
 import { DocumentTitle } from '@/components/ui/document-title';
 import { EmergencyNotice } from '@/components/ui/emergency-notice';
+import { Composer } from '@/features/chat/components/composer';
 import {
   ArrowRightIcon,
   CardIcon,
@@ -90,6 +92,7 @@ function ExampleConversation() {
 }
 
 export function Component() {
+  const navigate = useNavigate();
   return (
     <>
       <DocumentTitle />
@@ -97,7 +100,7 @@ export function Component() {
         aria-labelledby="hero-title"
         className="border-b border-slate-200 bg-gradient-to-b from-teal-50 to-slate-50 dark:border-slate-800 dark:from-teal-950/40 dark:to-slate-950"
       >
-        <div className="mx-auto grid max-w-7xl items-center gap-10 px-4 py-12 sm:px-6 sm:py-16 lg:grid-cols-2 lg:gap-16 lg:px-8 lg:py-24">
+        <div className="mx-auto grid max-w-7xl items-center gap-10 px-4 py-6 sm:px-6 sm:py-12 lg:grid-cols-2 lg:gap-16 lg:px-8 lg:py-16">
           <div>
             <p className="mb-3 text-sm font-semibold tracking-wide text-teal-800 uppercase dark:text-teal-300">
               A careful AI health assistant
@@ -105,6 +108,13 @@ export function Component() {
             <h1 id="hero-title" className="text-[2rem] leading-tight font-bold tracking-tight sm:text-5xl">
               Health questions, answered with care.
             </h1>
+            {/* Where to type, on the first screen: the question opens a guest chat, ready to send. */}
+            <div className="mt-5 max-w-xl rounded-2xl border border-slate-200 bg-white p-3 shadow-sm dark:border-slate-800 dark:bg-slate-900">
+              <Composer
+                hint="Opens a guest chat with your question, ready to send. No account needed."
+                onSend={(text) => void navigate('/chat', { state: { draft: text } })}
+              />
+            </div>
             <p className="mt-5 max-w-xl text-lg text-slate-700 dark:text-slate-300">
               Medichat is an AI assistant you can ask about symptoms, medicines and test results, by text or by voice.
               It explains in plain language, remembers what you choose to tell it, and says clearly when you should see

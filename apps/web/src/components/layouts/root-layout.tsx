@@ -42,6 +42,16 @@ export function RootLayout({ children }: { children: ReactNode }) {
 }
 
 /** Centred content column for ordinary pages. */
-export function PageContainer({ children, className = '' }: { children: ReactNode; className?: string }) {
-  return <div className={`mx-auto w-full max-w-7xl px-4 py-8 sm:px-6 sm:py-12 lg:px-8 ${className}`}>{children}</div>;
+export function PageContainer({
+  children,
+  className = '',
+  compact = false,
+}: {
+  children: ReactNode;
+  className?: string;
+  /** Less vertical padding (the chat page, where the message box must fit the first screen). */
+  compact?: boolean;
+}) {
+  const padding = compact ? 'py-3 sm:py-6' : 'py-8 sm:py-12';
+  return <div className={`mx-auto w-full max-w-7xl px-4 sm:px-6 lg:px-8 ${padding} ${className}`}>{children}</div>;
 }

@@ -60,7 +60,15 @@ export function SiteHeader() {
   }, [menuOpen]);
 
   return (
-    <header className="sticky top-0 z-40 border-b border-slate-200 bg-white/95 backdrop-blur supports-[backdrop-filter]:bg-white/85 print:hidden dark:border-slate-800 dark:bg-slate-950/95 dark:supports-[backdrop-filter]:bg-slate-950/85">
+    <header
+      className={cn(
+        'sticky top-0 z-40 border-b border-slate-200 print:hidden dark:border-slate-800',
+        // Opaque while the phone menu is open: nothing shows through it.
+        menuOpen
+          ? 'bg-white dark:bg-slate-950'
+          : 'bg-white/95 backdrop-blur supports-[backdrop-filter]:bg-white/85 dark:bg-slate-950/95 dark:supports-[backdrop-filter]:bg-slate-950/85',
+      )}
+    >
       <div className="mx-auto flex max-w-7xl items-center gap-2 px-4 py-2 sm:px-6 lg:px-8">
         <Link
           to="/"
@@ -96,7 +104,7 @@ export function SiteHeader() {
         id={menuId}
         aria-label="Main"
         hidden={!menuOpen}
-        className="border-t border-slate-200 px-4 pt-2 pb-4 sm:px-6 lg:hidden dark:border-slate-800"
+        className="max-h-[calc(100dvh-4rem)] overflow-y-auto border-t border-slate-200 bg-white px-4 pt-2 pb-4 shadow-lg sm:px-6 lg:hidden dark:border-slate-800 dark:bg-slate-950"
       >
         <ul className="flex flex-col gap-1">
           <NavItems pathname={location.pathname} />

@@ -1,13 +1,22 @@
 import { useTheme, type ThemePreference } from '@/lib/theme';
 import { MonitorIcon, MoonIcon, SunIcon } from '@/components/ui/icons';
 
-const ORDER: ThemePreference[] = ['system', 'light', 'dark'];
+const opposite = (theme: 'light' | 'dark') => (theme === 'dark' ? 'light' : 'dark');
+
+/**
+ * The next choice, so that every press but the one back to "system" changes what you see: from
+ * system (S) to the other theme, then to S itself, then back to following the system.
+ */
+function nextPreference(preference: ThemePreference, system: 'light' | 'dark'): ThemePreference {
+  if (preference === 'system') return opposite(system);
+  return preference === opposite(system) ? system : 'system';
+}
 const LABEL: Record<ThemePreference, string> = { system: 'System', light: 'Light', dark: 'Dark' };
 
-/** Cycles system → light → dark. The accessible name says the current choice and what a press does. */
+/** Cycles system → the other theme → the system's theme → system. The accessible name says the current choice and what a press does. */
 export function ThemeToggle() {
-  const { preference, resolved, setPreference } = useTheme();
-  const next = ORDER[(ORDER.indexOf(preference) + 1) % ORDER.length] ?? 'system';
+  const { preference, resolved, system, setPreference } = useTheme();
+  const next = nextPreference(preference, system);
   const Icon = preference === 'system' ? MonitorIcon : preference === 'dark' ? MoonIcon : SunIcon;
   const current = preference === 'system' ? `system (${resolved})` : LABEL[preference].toLowerCase();
   return (

@@ -24,14 +24,23 @@ export function Panel({ title, level = 2, icon, actions, className, bodyClassNam
         className,
       )}
     >
-      <div className="flex items-center justify-between gap-3 border-b border-slate-200 px-5 py-4 dark:border-slate-800">
+      <div className="flex flex-wrap items-center justify-between gap-3 border-b border-slate-200 px-4 py-3 sm:px-5 sm:py-4 dark:border-slate-800">
         <Heading id={headingId} className="flex items-center gap-2 text-base font-semibold">
           {icon ? <span className="text-teal-700 dark:text-teal-300">{icon}</span> : null}
           {title}
         </Heading>
         {actions}
       </div>
-      <div className={cn('flex-1 p-5', bodyClassName)}>{children}</div>
+      <div
+        className={cn(
+          'min-w-0 flex-1',
+          // A body that sets its own padding replaces the default (cn does not merge classes).
+          /(^|\s)p-\d/.test(bodyClassName ?? '') ? undefined : 'p-4 sm:p-5',
+          bodyClassName,
+        )}
+      >
+        {children}
+      </div>
     </section>
   );
 }

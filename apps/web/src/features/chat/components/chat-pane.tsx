@@ -124,12 +124,16 @@ export function ChatPane({ className, title = 'Conversation', layout = 'page', t
     <Panel
       title={title}
       icon={<ChatIcon />}
-      className={cn('min-h-[28rem]', className)}
-      bodyClassName="flex flex-col gap-4"
+      className={cn('min-w-0', className)}
+      bodyClassName="flex flex-col gap-3 p-3 sm:gap-4 sm:p-5"
       actions={
-        <div className="flex flex-wrap items-center justify-end gap-2">
-          {typeof toolbar === 'function' ? toolbar({ hasToken: identity.ready && identity.hasToken, owner }) : toolbar}
-          <Button variant="secondary" className="min-h-10 px-3 py-1.5" onClick={newChat}>
+        <div className="flex w-full min-w-0 items-center justify-end gap-2 sm:w-auto">
+          <div className="flex min-w-0 flex-1 justify-end">
+            {typeof toolbar === 'function'
+              ? toolbar({ hasToken: identity.ready && identity.hasToken, owner })
+              : toolbar}
+          </div>
+          <Button variant="secondary" className="min-h-10 shrink-0 px-3 py-1.5" onClick={newChat}>
             New chat
           </Button>
         </div>
@@ -167,7 +171,7 @@ export function ChatPane({ className, title = 'Conversation', layout = 'page', t
             knownOnServer={list.serverIds.has(selectedId)}
             onChatChanged={onChatChanged}
             onNewChat={newChat}
-            className="h-[min(40rem,80vh)] min-h-[26rem] min-w-0"
+            className="min-w-0"
           />
         ) : (
           <p className="py-10 text-center text-slate-700 dark:text-slate-300">Checking your session…</p>

@@ -1,4 +1,6 @@
 import { useState } from 'react';
+import { useLocation } from 'react-router';
+import { useFitHeight } from '@/hooks/use-fit-height';
 import type { Chat, TriageLevelId } from '@medichat/shared';
 import { Button } from '@/components/ui/button';
 import { cn } from '@/lib/cn';
@@ -55,6 +57,11 @@ export function ChatWindow({ chatId, owner, knownOnServer, onChatChanged, onNewC
   const { session, state } = useChatSession({ chatId, owner, knownOnServer, onChatChanged });
   const [followSignal, setFollowSignal] = useState(0);
   const online = useOnline();
+  // A question typed on the landing page arrives as the draft of the first chat.
+  const location = useLocation();
+  const draft = (location.state as { draft?: unknown } | null)?.draft;
+  // The window ends at the bottom of the first screen: the message box is visible without scrolling.
+  const fitted = useFitHeight<HTMLDivElement>({ min: 240, max: 720 });
 
   if (!session || !state || state.status === 'loading') {
     return (
@@ -84,9 +91,13 @@ export function ChatWindow({ chatId, owner, knownOnServer, onChatChanged, onNewC
   const connection: ConnectionState = online ? state.connection : 'offline';
 
   return (
-    <div className={cn('flex flex-col gap-3', className)} data-chat-id={chatId} data-connection={connection}>
+    <div
+      ref={fitted}
+      className={cn('flex flex-col gap-3', className)}
+      data-chat-id={chatId}
+      data-connection={connection}
+    >
       {triage ? <UrgentBanner level={triage} /> : null}
-      <ConnectionNote connection={connection} queued={queued} />
       {state.notice ? (
         <div className="flex items-start justify-between gap-3 rounded-lg border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-950 dark:border-amber-700 dark:bg-amber-950/50 dark:text-amber-50">
           <p>{state.notice}</p>
@@ -99,7 +110,10 @@ export function ChatWindow({ chatId, owner, knownOnServer, onChatChanged, onNewC
       <div aria-live="polite" aria-atomic="true" className="sr-only" data-testid="chat-announcer">
         {state.announcement?.text}
       </div>
+      {/* Beside the message box, where the person is typing, not at the top out of view. */}
+      <ConnectionNote connection={connection} queued={queued} />
       <Composer
+        initialText={typeof draft === 'string' ? draft : undefined}
         onSend={(text) => {
           void session.send(text);
           setFollowSignal((n) => n + 1);

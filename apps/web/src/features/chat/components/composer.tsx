@@ -10,11 +10,13 @@ interface ComposerProps {
   onStop?: () => void;
   disabled?: boolean;
   hint?: string;
+  /** Text to start with (a question typed on the landing page). */
+  initialText?: string;
 }
 
 /** Enter sends, Shift+Enter starts a new line (and Enter while composing with an IME does neither). */
-export function Composer({ onSend, onStop, disabled = false, hint }: ComposerProps) {
-  const [text, setText] = useState('');
+export function Composer({ onSend, onStop, disabled = false, hint, initialText }: ComposerProps) {
+  const [text, setText] = useState(initialText ?? '');
   const field = useRef<HTMLTextAreaElement>(null);
   const id = useId();
   const hintId = `${id}-hint`;
@@ -40,11 +42,12 @@ export function Composer({ onSend, onStop, disabled = false, hint }: ComposerPro
   };
 
   return (
-    <form onSubmit={onSubmit} className="border-t border-slate-200 pt-3 dark:border-slate-800">
+    <form onSubmit={onSubmit} className="shrink-0 border-t border-slate-200 pt-3 dark:border-slate-800">
       <label htmlFor={id} className="sr-only">
         Message to the assistant
       </label>
-      <div className="flex items-end gap-2">
+      {/* On a phone the buttons sit under the box beside the hint, so the placeholder has the full width. */}
+      <div className="flex flex-wrap items-end gap-2">
         <textarea
           ref={field}
           id={id}
@@ -52,16 +55,25 @@ export function Composer({ onSend, onStop, disabled = false, hint }: ComposerPro
           onChange={(e) => setText(e.target.value)}
           onKeyDown={onKeyDown}
           rows={2}
+          autoFocus={Boolean(initialText)}
           disabled={disabled}
           aria-describedby={hintId}
           aria-invalid={tooLong || undefined}
           placeholder="Describe what is going on…"
           className={cn(
             controlClasses,
-            'max-h-48 min-h-12 flex-1 resize-y',
+            'max-h-48 min-h-12 w-full min-w-0 flex-1 basis-full resize-y sm:basis-0',
             tooLong ? 'border-red-700 dark:border-red-400' : 'border-slate-500 dark:border-slate-400',
           )}
         />
+        <p
+          id={hintId}
+          className="order-last min-w-0 flex-1 basis-full text-xs text-slate-600 max-sm:order-none max-sm:basis-0 max-sm:self-center sm:-mt-0.5 dark:text-slate-400"
+        >
+          {tooLong
+            ? `Too long: ${text.length} of ${MESSAGE_MAX_CHARS} characters.`
+            : (hint ?? 'Enter to send, Shift+Enter for a new line.')}
+        </p>
         {onStop ? (
           <Button
             variant="danger"
@@ -78,11 +90,6 @@ export function Composer({ onSend, onStop, disabled = false, hint }: ComposerPro
           Send
         </Button>
       </div>
-      <p id={hintId} className="mt-1.5 text-xs text-slate-600 dark:text-slate-400">
-        {tooLong
-          ? `Too long: ${text.length} of ${MESSAGE_MAX_CHARS} characters.`
-          : (hint ?? 'Enter to send, Shift+Enter for a new line.')}
-      </p>
     </form>
   );
 }

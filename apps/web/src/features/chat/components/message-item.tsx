@@ -107,6 +107,13 @@ export function MessageItem({ message, progress, queued, onRetry }: MessageItemP
 
       {isAssistant ? <Citations citations={message.citations ?? []} /> : null}
 
+      {/* Which model answered (issue #13): the stored reply names it. */}
+      {isAssistant && message.model && !live ? (
+        <p className="mt-1 text-xs text-slate-600 dark:text-slate-400" data-testid="answered-by">
+          Answered by {message.model}
+        </p>
+      ) : null}
+
       {isAssistant && live && !message.content ? (
         progress ? (
           <div className="mt-1 space-y-1 text-sm text-slate-700 dark:text-slate-300">

@@ -39,17 +39,17 @@ function Block({
       aria-labelledby={id}
       data-testid={testId}
       className={cn(
-        'rounded-2xl border p-5 sm:p-6',
+        'rounded-2xl border px-4 py-3 sm:p-6',
         tone === 'alert'
           ? 'border-red-300 bg-red-50 text-red-950 dark:border-red-800 dark:bg-red-950/50 dark:text-red-50'
           : 'border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900',
       )}
     >
-      <h2 id={id} className="flex items-center gap-2 text-xl font-bold sm:text-2xl">
+      <h2 id={id} className="flex items-center gap-2 text-lg font-bold sm:text-2xl">
         {tone === 'alert' ? <AlertIcon className="size-6" /> : null}
         {title}
       </h2>
-      <div className="mt-3 text-lg leading-relaxed sm:text-xl">{children}</div>
+      <div className="mt-2 text-lg leading-relaxed sm:mt-3 sm:text-xl">{children}</div>
     </section>
   );
 }
@@ -70,8 +70,31 @@ function CallLink({ phone, label }: { phone: string; label: string }) {
   );
 }
 
-/** The card holder's shared information, large and plain, most urgent first. */
-function Details({ card }: { card: Shown }) {
+/**
+ * Implanted devices named in the notes (a pacemaker changes what a responder may do: no
+ * defibrillator pads over it, no MRI). The notes stay in full at the end; these lines come first.
+ */
+const DEVICE_PATTERN =
+  /\b(pacemaker|defibrillator|icd|crt-?d?|insulin pump|pump|implant(?:ed|able)?|stent|shunt|cochlear|valve|port-a-cath|neurostimulator|lvad)\b/i;
+
+export function implantedDevices(notes: string | null | undefined): string[] {
+  if (!notes) return [];
+  return notes
+    .split(/(?<=[.!?])\s+|\n+/)
+    .map((line) => line.trim())
+    .filter((line) => line && DEVICE_PATTERN.test(line));
+}
+
+/** "anticoagulant (\"blood thinner\")" → "anticoagulant": the badge stays on one line. */
+const shortReason = (reason: string) => reason.replace(/\s*\(.*\)\s*$/, '');
+
+type HighRisk = NonNullable<EmergencyViewData['highRiskMedications']>;
+
+/**
+ * The card holder's shared information, large and plain, life-critical first: allergies with
+ * severity, high-risk medicines flagged, implanted devices, conditions; then the rest.
+ */
+function Details({ card, highRisk = [] }: { card: Shown; highRisk?: HighRisk }) {
   const identity: string[] = [];
   if (card.dateOfBirth) {
     const age = ageFrom(card.dateOfBirth);
@@ -80,42 +103,33 @@ function Details({ card }: { card: Shown }) {
   if (card.sex) identity.push(SEX_LABELS[card.sex] ?? card.sex);
   if (card.language) identity.push(`Speaks: ${card.language}`);
   const hasBody = 'heightCm' in card || 'weightKg' in card || 'bmi' in card;
+  const risk = new Map(highRisk.map((h) => [h.medication, h.reasons]));
+  const medications = card.medications
+    ? [...card.medications].sort((a, b) => Number(risk.has(b.name)) - Number(risk.has(a.name)))
+    : null;
+  const devices = 'notes' in card ? implantedDevices(card.notes) : [];
 
   return (
-    <div className="space-y-6" data-testid="emergency-details">
-      {'name' in card || identity.length ? (
-        <div>
-          {'name' in card ? (
-            <p className="text-3xl font-bold sm:text-4xl" data-testid="emergency-name">
-              {card.name ?? 'Name not given'}
-            </p>
-          ) : null}
-          {identity.length ? (
-            <p className="mt-1 text-xl text-slate-700 dark:text-slate-300">{identity.join(' · ')}</p>
-          ) : null}
-        </div>
-      ) : null}
-
-      {'bloodType' in card || 'organDonor' in card ? (
-        <div className="grid gap-4 sm:grid-cols-2">
+    <div className="space-y-2 sm:space-y-6" data-testid="emergency-details">
+      {'name' in card || identity.length || 'bloodType' in card ? (
+        <div className="flex items-start justify-between gap-3">
+          <div className="min-w-0 flex-1">
+            {'name' in card ? (
+              <p className="text-2xl font-bold sm:text-4xl" data-testid="emergency-name">
+                {card.name ?? 'Name not given'}
+              </p>
+            ) : null}
+            {identity.length ? (
+              <p className="mt-1 text-base text-slate-700 sm:text-xl dark:text-slate-300">{identity.join(' · ')}</p>
+            ) : null}
+          </div>
           {'bloodType' in card ? (
             <div
-              className="rounded-2xl border border-slate-200 bg-white p-5 dark:border-slate-800 dark:bg-slate-900"
+              className="shrink-0 rounded-xl border border-slate-200 bg-white px-3 py-1.5 text-center dark:border-slate-800 dark:bg-slate-900"
               data-testid="emergency-bloodType"
             >
-              <p className="text-lg font-semibold text-slate-700 dark:text-slate-300">Blood type</p>
-              <p className="text-5xl font-black">{card.bloodType ?? 'Unknown'}</p>
-            </div>
-          ) : null}
-          {'organDonor' in card ? (
-            <div
-              className="rounded-2xl border border-slate-200 bg-white p-5 dark:border-slate-800 dark:bg-slate-900"
-              data-testid="emergency-organDonor"
-            >
-              <p className="text-lg font-semibold text-slate-700 dark:text-slate-300">Organ donor</p>
-              <p className="text-4xl font-bold">
-                {card.organDonor === true ? 'Yes' : card.organDonor === false ? 'No' : 'Not stated'}
-              </p>
+              <p className="text-sm font-semibold text-slate-700 dark:text-slate-300">Blood type</p>
+              <p className="text-[2.5rem] leading-tight font-black sm:text-5xl">{card.bloodType ?? 'Unknown'}</p>
             </div>
           ) : null}
         </div>
@@ -140,7 +154,9 @@ function Details({ card }: { card: Shown }) {
                       {SEVERITY_LABELS[a.severity]}
                     </span>
                   ) : null}
-                  {a.reaction ? <span className="block text-base sm:text-lg">Reaction: {a.reaction}</span> : null}
+                  {a.reaction ? (
+                    <span className="ml-2 text-base sm:block sm:ml-0 sm:text-lg">Reaction: {a.reaction}</span>
+                  ) : null}
                 </li>
               ))}
             </ul>
@@ -150,20 +166,35 @@ function Details({ card }: { card: Shown }) {
         </Block>
       ) : null}
 
-      {card.medications ? (
-        <Block title="Medications" testId="emergency-medications">
-          {card.medications.length ? (
+      {medications ? (
+        <Block title="Medications" tone={risk.size ? 'alert' : 'default'} testId="emergency-medications">
+          {medications.length ? (
             <ul className="space-y-2">
-              {card.medications.map((m, i) => (
-                <li key={i}>
+              {medications.map((m, i) => (
+                <li key={i} data-high-risk={risk.has(m.name) || undefined}>
                   <strong>{m.name}</strong>
                   {m.dose || m.schedule ? <span> — {[m.dose, m.schedule].filter(Boolean).join(', ')}</span> : null}
+                  {risk.has(m.name) ? (
+                    <span className="mt-1 block w-fit rounded-lg bg-red-700 px-2.5 py-0.5 text-base font-bold text-white dark:bg-red-300 dark:text-red-950">
+                      High risk: {risk.get(m.name)!.map(shortReason).join(', ')}
+                    </span>
+                  ) : null}
                 </li>
               ))}
             </ul>
           ) : (
             <None />
           )}
+        </Block>
+      ) : null}
+
+      {devices.length ? (
+        <Block title="Implanted devices" tone="alert" testId="emergency-devices">
+          <ul className="space-y-1">
+            {devices.map((d, i) => (
+              <li key={i}>{d}</li>
+            ))}
+          </ul>
         </Block>
       ) : null}
 
@@ -275,6 +306,14 @@ function Details({ card }: { card: Shown }) {
         </Block>
       ) : null}
 
+      {'organDonor' in card ? (
+        <Block title="Organ donor" testId="emergency-organDonor">
+          <p className="font-bold">
+            {card.organDonor === true ? 'Yes' : card.organDonor === false ? 'No' : 'Not stated'}
+          </p>
+        </Block>
+      ) : null}
+
       {'notes' in card ? (
         <Block title="Notes" testId="emergency-notes">
           {card.notes ? <p className="whitespace-pre-line">{card.notes}</p> : <None>No notes</None>}
@@ -337,7 +376,7 @@ export function EmergencyView({ token }: { token: string }) {
     body = (
       <>
         {shown ? (
-          <Details card={view.data.card} />
+          <Details card={view.data.card} highRisk={view.data.highRiskMedications} />
         ) : (
           <Problem title="Nothing is shared on this card">
             <p>The card holder chose not to show any medical information here.</p>
@@ -352,7 +391,7 @@ export function EmergencyView({ token }: { token: string }) {
   }
 
   return (
-    <div className="space-y-8">
+    <div className="space-y-4 sm:space-y-8">
       <ResponderNotice number={number} />
       <div>{body}</div>
     </div>

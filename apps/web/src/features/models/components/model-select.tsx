@@ -36,7 +36,7 @@ export function ModelSelect({ className, enabled = true }: { className?: string;
   }
 
   return (
-    <div className={cn('flex items-center gap-2', className)}>
+    <div className={cn('flex min-w-0 max-w-full flex-1 items-center gap-2', className)}>
       <label htmlFor={id} className="text-sm font-semibold text-slate-900 dark:text-slate-100">
         Model
       </label>
@@ -46,10 +46,11 @@ export function ModelSelect({ className, enabled = true }: { className?: string;
         disabled={select.isPending}
         onChange={(e) => select.mutate(e.target.value === '' ? null : e.target.value)}
         aria-describedby={select.error ? `${id}-error` : undefined}
-        className="min-h-10 rounded-lg border border-slate-500 bg-white px-2 py-1.5 text-sm text-slate-900 dark:border-slate-400 dark:bg-slate-950 dark:text-slate-100"
+        className="min-h-10 w-full min-w-0 flex-1 truncate rounded-lg border sm:max-w-[16rem] border-slate-500 bg-white px-2 py-1.5 text-sm text-slate-900 dark:border-slate-400 dark:bg-slate-950 dark:text-slate-100"
       >
         <option value="">Default{defaultModel ? ` (${defaultModel.name})` : ''}</option>
-        {data.items.map((m) => (
+        {/* The default is the first option already: not listed twice. */}
+        {data.items.filter((m) => m.id !== data.defaultModelId).map((m) => (
           <option key={m.id} value={m.id}>
             {m.name}
             {m.kind === 'fine-tuned' ? ' (fine-tuned)' : ''}
