@@ -74,6 +74,11 @@ def load_base(base: str, work: Path):
         hf = work / "base-hf"
         if not (hf / "config.json").exists():
             m = AutoModelForCausalLM.from_pretrained(str(p.parent), gguf_file=p.name)
+            # The weights are already dequantised to fp32; transformers 5 still marks the model as
+            # gguf-quantised and refuses save_pretrained, so drop the marker.
+            m.hf_quantizer = None
+            if hasattr(m.config, "quantization_config"):
+                del m.config.quantization_config
             t = AutoTokenizer.from_pretrained(str(p.parent), gguf_file=p.name)
             m.save_pretrained(hf)
             t.save_pretrained(hf)
