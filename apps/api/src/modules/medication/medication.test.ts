@@ -524,9 +524,18 @@ describe('highRisk: card medicines a responder must know about (emergency view)'
       flagged.map((f) => f.medication),
       ['Warfarin', 'Eliquis', 'Insulin glargine', 'morphine'],
     );
-    assert.ok(flagged[0]!.reasons.some((r) => /anticoagulant/.test(r)), JSON.stringify(flagged[0]));
-    assert.ok(flagged[1]!.reasons.some((r) => /anticoagulant/.test(r)), JSON.stringify(flagged[1]));
-    assert.ok(flagged[3]!.reasons.some((r) => /opioid/.test(r)), JSON.stringify(flagged[3]));
+    assert.ok(
+      flagged[0]!.reasons.some((r) => /anticoagulant/.test(r)),
+      JSON.stringify(flagged[0]),
+    );
+    assert.ok(
+      flagged[1]!.reasons.some((r) => /anticoagulant/.test(r)),
+      JSON.stringify(flagged[1]),
+    );
+    assert.ok(
+      flagged[3]!.reasons.some((r) => /opioid/.test(r)),
+      JSON.stringify(flagged[3]),
+    );
   });
 
   it('returns nothing for an empty or unknown list', () => {
