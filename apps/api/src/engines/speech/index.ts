@@ -1,0 +1,2 @@
+export { SpeechError, type SpeechToText, type Transcript } from './port.js';
+export { FasterWhisperEngine, type FasterWhisperOptions } from './faster-whisper.engine.js';

