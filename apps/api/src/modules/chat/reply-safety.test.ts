@@ -14,6 +14,7 @@ import {
   newGuest,
   newUser,
   openSocket,
+  sendMessage,
   type ChatTestApp,
 } from './chat.test-helpers.js';
 
@@ -25,16 +26,8 @@ for (const engine of chatTestEngines) {
     });
     after(() => t.close());
 
-    const send = async (auth: Record<string, string>, chatId: string, content: string): Promise<Message> => {
-      const res = await t.app.inject({
-        method: 'POST',
-        url: '/api/messages',
-        headers: auth,
-        payload: { chatId, content, clientId: newClientId() },
-      });
-      assert.equal(res.statusCode, 200, res.body);
-      return res.json() as Message;
-    };
+    const send = (auth: Record<string, string>, chatId: string, content: string) =>
+      sendMessage(t.app, auth, chatId, content);
 
     it('warfarin on the shared card + "can I take ibuprofen?": a sourced drug-drug warning on the reply', async () => {
       const u = await newUser(t.app);
