@@ -10,3 +10,4 @@ export * from './bmi.js';
 export * from './safety.js';
 export * from './knowledge.js';
 export * from './sensors.js';
+export * from './fine-tune.js';
