@@ -1,2 +1,2 @@
-export { SpeechError, type SpeechToText, type Transcript } from './port.js';
+export { SpeechError, type SpeechAudio, type SpeechToText, type TextToSpeech, type Transcript } from './port.js';
 export { FasterWhisperEngine, type FasterWhisperOptions } from './faster-whisper.engine.js';

@@ -1,4 +1,4 @@
-/** The speech port: speech-to-text engines behind one interface (TTS and remote engines follow). */
+/** The speech port: speech-to-text and text-to-speech engines (local and remote) behind one interface each. */
 export interface Transcript {
   text: string;
   language: string;
@@ -14,9 +14,25 @@ export interface SpeechToText {
   close(): Promise<void>;
 }
 
+/** Synthesised speech. */
+export interface SpeechAudio {
+  audio: Buffer;
+  /** `audio/wav`, `audio/mpeg` or `audio/ogg`. */
+  mimeType: string;
+  durationSeconds: number;
+  /** Time the engine spent, in seconds. */
+  seconds: number;
+}
+
+export interface TextToSpeech {
+  /** Speak `text`. Throws `SpeechError`; an aborted signal rejects with the abort reason. */
+  synthesize(text: string, options?: { voice?: string; language?: string; signal?: AbortSignal }): Promise<SpeechAudio>;
+  close(): Promise<void>;
+}
+
 export class SpeechError extends Error {
   constructor(
-    readonly code: 'ENGINE_UNAVAILABLE' | 'TRANSCRIBE_FAILED',
+    readonly code: 'ENGINE_UNAVAILABLE' | 'TRANSCRIBE_FAILED' | 'SYNTHESIZE_FAILED',
     message: string,
   ) {
     super(message);
