@@ -8,7 +8,11 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fas
 import type { Config } from './config/config.js';
 import type { Storage } from './engines/storage/index.js';
 import { loggerOptions } from './lib/logger.js';
-import errorHandler, { clientErrorHandler, frameworkErrorHandler } from './plugins/app/error-handler.js';
+import errorHandler, {
+  clientErrorHandler,
+  frameworkErrorHandler,
+  MAX_PARAM_LENGTH,
+} from './plugins/app/error-handler.js';
 import queuePlugin from './plugins/app/queue.js';
 import storagePlugin from './plugins/app/storage.js';
 import webPlugin from './plugins/app/web.js';
@@ -63,7 +67,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     onConstructorPoisoning: 'error',
     return503OnClosing: true,
     forceCloseConnections: 'idle',
-    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH },
     frameworkErrors: frameworkErrorHandler,
     clientErrorHandler,
     ajv: { customOptions: { removeAdditional: false } },

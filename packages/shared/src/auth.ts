@@ -14,7 +14,9 @@ export const PASSWORD_MAX = 128;
 export const passwordSchema = z
   .string()
   .refine((p) => [...p].length >= PASSWORD_MIN, `must be at least ${PASSWORD_MIN} characters`)
-  .refine((p) => [...p].length <= PASSWORD_MAX, `must be at most ${PASSWORD_MAX} characters`);
+  .refine((p) => [...p].length <= PASSWORD_MAX, `must be at most ${PASSWORD_MAX} characters`)
+  // JSON Schema counts code points, like the checks above.
+  .meta({ minLength: PASSWORD_MIN, maxLength: PASSWORD_MAX });
 
 /** A login password: never re-checked against the policy (old accounts), only bounded. */
 const loginPasswordSchema = z.string().min(1).max(1024);

@@ -5,6 +5,7 @@
  * accepted from a client.
  */
 import { z } from 'zod';
+import { requiredText } from './common.js';
 import { displayNameSchema } from './user.js';
 
 export const SEXES = ['female', 'male', 'intersex', 'other', 'unknown'] as const;
@@ -16,8 +17,13 @@ export const BMI_CATEGORIES = ['underweight', 'normal', 'overweight', 'obese'] a
 /** Bounds for measurements (metric); imperial input is converted and then held to the same. */
 export const HEIGHT_CM = { min: 30, max: 275 } as const;
 export const WEIGHT_KG = { min: 1, max: 650 } as const;
+/** WEIGHT_KG in pounds, to the hundredth inside the range (so a weight the document allows is one the card takes). */
+export const WEIGHT_LB = {
+  min: Math.ceil((WEIGHT_KG.min / 0.45359237) * 100) / 100,
+  max: Math.floor((WEIGHT_KG.max / 0.45359237) * 100) / 100,
+} as const;
 
-const text = (max: number) => z.string().trim().min(1).max(max);
+const text = (max: number) => requiredText(max);
 const optionalText = (max: number) => z.string().trim().max(max).optional();
 const phone = z
   .string()
@@ -143,7 +149,7 @@ export const profilePatchSchema = z
     weightKg: z.number().min(WEIGHT_KG.min).max(WEIGHT_KG.max).nullable().optional(),
     heightFt: z.number().int().min(1).max(9).optional(),
     heightIn: z.number().min(0).max(110).optional(),
-    weightLb: z.number().min(2).max(1430).optional(),
+    weightLb: z.number().min(WEIGHT_LB.min).max(WEIGHT_LB.max).optional(),
     allergies: listOf(allergySchema, 100).optional(),
     conditions: listOf(conditionSchema, 100).optional(),
     medications: listOf(medicationSchema, 100).optional(),

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { citationSchema } from './knowledge.js';
 import { safetyWarningSchema } from './safety.js';
-import { idSchema } from './common.js';
+import { idSchema, requiredText } from './common.js';
 import type { ProblemTypeId } from './errors.js';
 
 export const MESSAGE_MAX_CHARS = 8000;
@@ -22,7 +22,8 @@ export const clientIdSchema = z
 export const messageContentSchema = z
   .string()
   .max(MESSAGE_MAX_CHARS, `must be at most ${MESSAGE_MAX_CHARS} characters`)
-  .refine((s) => s.trim().length > 0, 'must not be empty');
+  .refine((s) => s.trim().length > 0, 'must not be empty')
+  .meta({ minLength: 1, pattern: '\\S' });
 
 /** Opaque pagination cursor made by the server. */
 export const cursorSchema = z
@@ -50,7 +51,7 @@ export type Chat = z.infer<typeof chatSchema>;
 /** `POST /api/chats`: create, or resume `chatId` (a client-made id creates that chat when new). */
 export const createChatSchema = z
   .object({
-    title: z.string().trim().min(1).max(CHAT_TITLE_MAX_CHARS).optional(),
+    title: requiredText(CHAT_TITLE_MAX_CHARS).optional(),
     chatId: idSchema.optional(),
   })
   .strict();

@@ -3,6 +3,13 @@ import { z } from 'zod';
 /** Strings from clients: trimmed, bounded, never an object — so no `{"$gt": ""}` reaches a query. */
 export const boundedString = (max: number) => z.string().trim().max(max);
 
+/**
+ * Text that must say something: at most `max` characters as sent, trimmed, not blank. The OpenAPI
+ * document says the same (`maxLength`, and `pattern: \S` for "not blank"), so a request valid by
+ * the document is accepted and one it calls invalid is refused.
+ */
+export const requiredText = (max: number) => z.string().max(max).trim().min(1).meta({ pattern: '\\S' });
+
 export const idSchema = z
   .string()
   .min(1)
@@ -39,3 +46,6 @@ export const problemSchema = z.object({
   errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
   retryAfter: z.number().optional(),
 });
+
+/** A `204 No Content` response in a route schema (the OpenAPI document then declares 204, not 200). */
+export const noContentSchema = z.null().describe('No content');

@@ -3,7 +3,7 @@
  * picks one; admins see and register all of them.
  */
 import { z } from 'zod';
-import { idSchema } from './common.js';
+import { idSchema, requiredText } from './common.js';
 
 /** Local model files smaller than this (about 2 B parameters at 4-bit) count as small models. */
 export const SMALL_MODEL_BYTES = 1_500_000_000;
@@ -80,7 +80,7 @@ export const registerModelSchema = z
   .object({
     name: modelNameSchema,
     engine: z.enum(MODEL_ENGINES),
-    path: z.string().trim().min(1).max(1024),
+    path: requiredText(1024),
     baseUrl: z
       .string()
       .trim()

@@ -24,11 +24,22 @@ const FORBIDDEN_IN_NAMES =
   /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** Trimmed, NFC-normalised, 1–100 characters, none of FORBIDDEN_IN_NAMES. */
+/**
+ * FORBIDDEN_IN_NAMES as a JSON Schema pattern: none of those characters, at least one of them not
+ * blank. Lone surrogates are left out: JSON Schema tools (Python's `re`) cannot use that range, and
+ * they never generate lone surrogates.
+ */
+const NAME_FORBIDDEN = String.raw`\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff`;
+const NAME_PATTERN = `^[^${NAME_FORBIDDEN}]*[^\\s${NAME_FORBIDDEN}][^${NAME_FORBIDDEN}]*$`;
+
 export const displayNameSchema = z
   .string()
+  .max(100)
   .refine((v) => !FORBIDDEN_IN_NAMES.test(v), 'must not contain control, bidi-override or zero-width characters')
   .transform((v) => v.normalize('NFC').trim())
-  .pipe(z.string().min(1).max(100));
+  .pipe(z.string().min(1).max(100))
+  // The document's version of the checks above: 1–100 characters, none of them forbidden, one not blank.
+  .meta({ minLength: 1, maxLength: 100, pattern: NAME_PATTERN });
 
 export const userSchema = z.object({
   id: z.string(),

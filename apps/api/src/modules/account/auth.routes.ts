@@ -10,6 +10,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import {
   guestSessionSchema,
   loginSchema,
+  noContentSchema,
   pinLoginSchema,
   qrLoginSchema,
   registeredSchema,
@@ -137,11 +138,18 @@ export const authRoutes: FastifyPluginAsyncZod<{ config: Config }> = async (app,
 
   app.post(
     '/api/auth/logout',
-    { config: { rateLimit }, schema: { tags, summary: 'Revoke the refresh-token family and clear the cookie' } },
+    {
+      config: { rateLimit },
+      schema: {
+        tags,
+        summary: 'Revoke the refresh-token family and clear the cookie',
+        response: { 204: noContentSchema },
+      },
+    },
     async (request, reply) => {
       await auth.logout(request.cookies[REFRESH_COOKIE]);
       reply.clearCookie(REFRESH_COOKIE, cookieOptions(request));
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     },
   );
 
@@ -154,12 +162,13 @@ export const authRoutes: FastifyPluginAsyncZod<{ config: Config }> = async (app,
         tags,
         summary: 'Sign out on every device: revoke all refresh families; their access tokens stop at once',
         security: [{ bearer: [] }],
+        response: { 204: noContentSchema },
       },
     },
     async (request, reply) => {
       await auth.logoutEverywhere(currentUserId(request), clientInfo(request));
       reply.clearCookie(REFRESH_COOKIE, cookieOptions(request));
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     },
   );
 

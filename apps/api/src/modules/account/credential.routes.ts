@@ -3,7 +3,13 @@
  * for the password again and has the tighter sign-in rate limit (AUTH_RATE_LIMIT_MAX per window).
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { changePasswordResultSchema, changePasswordSchema, removePinSchema, setPinSchema } from '@medichat/shared';
+import {
+  changePasswordResultSchema,
+  changePasswordSchema,
+  noContentSchema,
+  removePinSchema,
+  setPinSchema,
+} from '@medichat/shared';
 import type { Config } from '../../config/config.js';
 import { clientInfo, currentUserId, getPrincipal, requireUser } from '../../plugins/app/auth.js';
 
@@ -17,11 +23,16 @@ export const credentialRoutes: FastifyPluginAsyncZod<{ config: Config }> = async
     {
       preHandler: requireUser,
       config: { rateLimit: authRateLimit },
-      schema: { tags, summary: 'Set or change the 4–8 digit PIN (asks for the password again)', body: setPinSchema },
+      schema: {
+        tags,
+        summary: 'Set or change the 4–8 digit PIN (asks for the password again)',
+        body: setPinSchema,
+        response: { 204: noContentSchema },
+      },
     },
     async (request, reply) => {
       await credentials.setPin(currentUserId(request), request.body, clientInfo(request));
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     },
   );
 
@@ -30,11 +41,16 @@ export const credentialRoutes: FastifyPluginAsyncZod<{ config: Config }> = async
     {
       preHandler: requireUser,
       config: { rateLimit: authRateLimit },
-      schema: { tags, summary: 'Remove the PIN (asks for the password again)', body: removePinSchema },
+      schema: {
+        tags,
+        summary: 'Remove the PIN (asks for the password again)',
+        body: removePinSchema,
+        response: { 204: noContentSchema },
+      },
     },
     async (request, reply) => {
       await credentials.removePin(currentUserId(request), request.body, clientInfo(request));
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     },
   );
 

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import { BinaryBitmap, DecodeHintType, HybridBinarizer, QRCodeReader, RGBLuminanceSource } from '@zxing/library';
 import sharp from 'sharp';
+import { WEIGHT_LB } from '@medichat/shared';
 import { openStorage } from '../../engines/storage/index.js';
 import { mongoTestUri, type TestApp } from '../../testing/test-app.js';
 import {
@@ -131,6 +132,11 @@ for (const engine of testEngines) {
       const heavier = (await patch(a, { weightLb: 220 })).json().card;
       assert.equal(heavier.weightKg, 99.8);
       assert.deepEqual(heavier.bmi, { value: 31.6, category: 'obese' });
+      // The extremes the document allows in pounds are weights the card takes.
+      // (On a card without a height: with one, the BMI must be plausible too.)
+      const b = await registerAccount(t.app);
+      assert.equal((await patch(b, { weightLb: WEIGHT_LB.min })).json().card.weightKg, 1);
+      assert.equal((await patch(b, { weightLb: WEIGHT_LB.max })).json().card.weightKg, 650);
       const inches = (await patch(a, { heightIn: 70 })).json().card;
       assert.equal(inches.heightCm, 177.8);
       // Under 18: a BMI, but no adult category.
@@ -151,6 +157,7 @@ for (const engine of testEngines) {
       ['inches ≥ 12 with feet', { heightFt: 5, heightIn: 14 }, 400],
       ['out-of-range height', { heightCm: 900 }, 400],
       ['a negative weight', { weightKg: -3 }, 400],
+      ['a weight in pounds under 1 kg (the document says so too)', { weightLb: 2 }, 400],
       ['a future birth date', { dateOfBirth: '2999-01-01' }, 400],
       ['an impossible date', { dateOfBirth: '2001-02-30' }, 400],
       ['a bad blood type', { bloodType: 'Z+' }, 400],

@@ -5,7 +5,7 @@
 import multipart from '@fastify/multipart';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { avatarResponseSchema, profilePatchSchema, profileSchema } from '@medichat/shared';
+import { avatarResponseSchema, noContentSchema, profilePatchSchema, profileSchema } from '@medichat/shared';
 import type { Config } from '../../config/config.js';
 import { AppError, badRequest, notFound } from '../../lib/errors.js';
 import { clientInfo, currentUserId, requireUser } from '../../plugins/app/auth.js';
@@ -89,10 +89,13 @@ export const userRoutes: FastifyPluginAsyncZod<{ config: Config }> = async (app,
 
   app.delete(
     '/api/users/me/avatar',
-    { preHandler: requireUser, schema: { tags, summary: 'Remove the profile picture' } },
+    {
+      preHandler: requireUser,
+      schema: { tags, summary: 'Remove the profile picture', response: { 204: noContentSchema } },
+    },
     async (request, reply) => {
       await avatars.remove(currentUserId(request), clientInfo(request));
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     },
   );
 

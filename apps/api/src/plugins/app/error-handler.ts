@@ -124,6 +124,14 @@ export function toProblem(
   if (known) {
     return { type: known.type, status: known.status, detail: known.detail ?? fe.message };
   }
+  // busboy (under @fastify/multipart) throws plain Errors for a malformed multipart body or header
+  // ("Multipart: Boundary not found", "Unexpected end of form", "Malformed part header").
+  if (
+    request.headers['content-type']?.toLowerCase().startsWith('multipart/') &&
+    /^(Multipart: |Unexpected end of (form|multipart data)|Malformed part header)/.test(fe.message ?? '')
+  ) {
+    return { type: ProblemType.badRequest, status: 400, detail: `The multipart body is malformed: ${fe.message}.` };
+  }
   if (error instanceof SyntaxError && request.headers['content-type']?.includes('json')) {
     return { type: ProblemType.malformedJson, status: 400, detail: 'The body is not valid JSON.' };
   }
@@ -182,12 +190,20 @@ declare module 'fastify' {
 
 const METHODS: HTTPMethod[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 
+/**
+ * The router's limit on one path parameter, in raw (percent-encoded) characters. A documented
+ * `maxLength` counts code points and one code point encodes to at most 12 characters, so the limit
+ * sits above 12 × the longest documented path parameter (the QR token, 512): a parameter the
+ * document calls too long reaches validation and is a 400; only a longer one is a 414.
+ */
+export const MAX_PARAM_LENGTH = 8192;
+
 export default fp(
   async function errorHandler(app: FastifyInstance) {
     // A second router (fastify's own, find-my-way) holding every declared route, asked only by the
     // not-found handler: a path that exists under another method is a 405 with an Allow header.
     // Catch-all routes (the web app's static files) are left out, or every path would "exist".
-    const declared = FindMyWay({ ignoreTrailingSlash: true, maxParamLength: 200 });
+    const declared = FindMyWay({ ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH });
     app.addHook('onRoute', (route) => {
       if (route.url.includes('*')) return;
       for (const method of [route.method].flat() as HTTPMethod[]) {
@@ -196,6 +212,24 @@ export default fp(
       }
     });
     app.decorate('allowedMethods', (path: string) => METHODS.filter((m) => declared.find(m, path) !== null));
+    // A method no route of this API declares (QUERY, TRACE, PROPFIND…) is answered before its body
+    // is parsed: 405 with Allow on a path that exists, else 404 — never a content-type 400.
+    app.addHook('onRequest', async (request, reply) => {
+      if (METHODS.includes(request.method as HTTPMethod) || !request.is404) return;
+      const path = request.url.split('?')[0] ?? '/';
+      const allowed = app.allowedMethods(path);
+      if (allowed.length > 0) reply.header('allow', allowed.join(', '));
+      return sendProblem(
+        reply,
+        allowed.length > 0
+          ? {
+              type: ProblemType.methodNotAllowed,
+              status: 405,
+              detail: `${request.method} is not allowed on ${path}; allowed: ${allowed.join(', ')}.`,
+            }
+          : { type: ProblemType.notFound, status: 404, detail: `No route for ${request.method} ${path}.` },
+      );
+    });
     app.setErrorHandler((error, request, reply) => {
       const problem = toProblem(error, request);
       if (problem.status >= 500) {

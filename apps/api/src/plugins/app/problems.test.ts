@@ -10,6 +10,7 @@ import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { fastAuthEnv, registerAccount } from '../../modules/account/auth.test-helpers.js';
 import { createTestApp, type TestApp } from '../../testing/test-app.js';
+import { MAX_PARAM_LENGTH } from './error-handler.js';
 
 describe('problem+json from the router and the HTTP parser; guards before validation', () => {
   let t: TestApp;
@@ -27,11 +28,56 @@ describe('problem+json from the router and the HTTP parser; guards before valida
   };
 
   it('414 for a path parameter over the limit', async () => {
-    const res = await fetch(`${base}/api/users/${'a'.repeat(300)}/avatar/x`);
+    const res = await fetch(`${base}/api/users/${'a'.repeat(MAX_PARAM_LENGTH + 1)}/avatar/x`);
     assert.equal(res.status, 414);
     const body = await problem(res);
     assert.equal(body.type, 'uri_too_long');
     assert.equal(body.status, 414);
+  });
+
+  it('a path parameter the document calls too long reaches validation: 400, not 414', async () => {
+    // The QR token is documented as maxLength 512; 513 four-byte characters encode to 6 156.
+    const res = await fetch(`${base}/api/emergency/${encodeURIComponent('\u{1F600}'.repeat(513))}`);
+    assert.equal(res.status, 400);
+    assert.equal((await problem(res)).type, 'validation_failed');
+  });
+
+  it('a method no route declares (QUERY) is a 405 with Allow before any body parsing; 404 off the map', async () => {
+    const res = await fetch(`${base}/api/auth/guest`, { method: 'QUERY' });
+    assert.equal(res.status, 405);
+    assert.match(String(res.headers.get('allow')), /POST/);
+    assert.equal((await problem(res)).type, 'method_not_allowed');
+    const missing = await fetch(`${base}/api/no-such-thing`, { method: 'QUERY' });
+    assert.equal(missing.status, 404);
+    assert.equal((await problem(missing)).type, 'not_found');
+  });
+
+  it('a multipart body without a boundary is a 400, not a 500', async () => {
+    const account = await registerAccount(t.app);
+    const res = await fetch(`${base}/api/users/me/avatar`, {
+      method: 'PUT',
+      headers: { ...account.auth, 'content-type': 'multipart/form-data' },
+      body: 'x',
+    });
+    assert.equal(res.status, 400);
+    assert.equal((await problem(res)).type, 'bad_request');
+  });
+
+  it('routes that answer 204 declare 204 in the document', async () => {
+    const doc = (await (await fetch(`${base}/docs/json`)).json()) as {
+      paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+    };
+    for (const [path, method] of [
+      ['/api/auth/logout', 'post'],
+      ['/api/auth/logout-all', 'post'],
+      ['/api/users/me/avatar', 'delete'],
+      ['/api/users/me/pin', 'put'],
+      ['/api/users/me/pin', 'delete'],
+    ] as const) {
+      const responses = doc.paths[path]?.[method]?.responses ?? {};
+      assert.ok(responses['204'], `${method} ${path}`);
+      assert.equal(responses['200'], undefined, `${method} ${path}`);
+    }
   });
 
   it('431 for headers over the size limit, written by the client-error handler', async () => {
@@ -88,6 +134,11 @@ describe('problem+json from the router and the HTTP parser; guards before valida
       for (const [method, op] of Object.entries(methods)) {
         for (const code of ['4XX', '5XX']) {
           assert.ok(op.responses[code]?.content?.['application/problem+json'], `${method} ${path} ${code}`);
+        }
+        // Errors a route names itself are problem+json too, never application/json.
+        for (const [code, response] of Object.entries(op.responses)) {
+          if (/^[45]/.test(code))
+            assert.equal(response.content?.['application/json'], undefined, `${method} ${path} ${code}`);
         }
         ops++;
       }

@@ -44,6 +44,14 @@ export function withProblemResponses<T extends OpenApiDoc>(doc: T): T {
     for (const op of Object.values(ops)) {
       if (!op || typeof op !== 'object') continue;
       op.responses ??= {};
+      // Errors a route names itself (`401: problemSchema`) are generated as application/json; the
+      // error handler sends them as application/problem+json, so the document says that.
+      for (const [code, response] of Object.entries(op.responses)) {
+        const content = (response as { content?: Record<string, unknown> }).content;
+        if (!/^[45]/.test(code) || !content?.['application/json']) continue;
+        content['application/problem+json'] = content['application/json'];
+        delete content['application/json'];
+      }
       op.responses['4XX'] ??= problem('Client error (problem+json)');
       op.responses['5XX'] ??= problem('Server error (problem+json)');
     }
