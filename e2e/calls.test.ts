@@ -4,7 +4,8 @@
  * and a clinician; the patient calls from the dashboard, the clinician sees the call on
  * /clinician/calls and answers, and both peer connections reach `connected` with a live remote
  * audio track that carries media (not muted). Hanging up ends the call on both sides. A refused
- * microphone gives the "needs your microphone" state and no call.
+ * microphone gives the "needs your microphone" state and no call; unreachable signalling gives
+ * "not available right now".
  * Run: node --conditions=development --import tsx --test e2e/calls.test.ts
  */
 import assert from 'node:assert/strict';
@@ -132,8 +133,10 @@ describe('calls: patient ↔ clinician over WebRTC', () => {
     await p.getByRole('button', { name: 'Unmute' }).waitFor();
     assert.equal(await p.getByRole('button', { name: 'Unmute' }).getAttribute('aria-pressed'), 'true');
 
-    const violations = await runAxe(p, { include: '[data-call-phase]' });
-    assert.equal(violations.length, 0, formatViolations(violations));
+    for (const page of [p, c]) {
+      const violations = await runAxe(page, { include: '[data-call-phase]' });
+      assert.equal(violations.length, 0, formatViolations(violations));
+    }
 
     await p.getByRole('button', { name: 'Hang up' }).click();
     await phase(p, 'ended', 10_000);
@@ -170,6 +173,39 @@ describe('calls: no microphone', () => {
         await watcher.close();
       }
       assert.deepEqual(opened.errors, []);
+    } finally {
+      await opened.close();
+    }
+  });
+});
+
+describe('calls: signalling down', () => {
+  test('when the call service cannot be reached, the panel says calls are not available', async () => {
+    const opened = await openPage(session);
+    try {
+      const { page } = opened;
+      await signIn(page, patient, '/dashboard');
+      // The call service is down: its HTTP endpoint does not answer.
+      await page.route('**/socket.io/**', (route) => route.abort('connectionrefused'));
+      await page.getByRole('button', { name: 'Call a clinician' }).click();
+      await phase(page, 'unavailable', 15_000);
+      await page.getByRole('status').filter({ hasText: 'Calls are not available right now.' }).waitFor();
+      await page.getByRole('alert').filter({ hasText: 'the call service cannot be reached' }).waitFor();
+      // Try again once it is back: the request goes through.
+      await page.unroute('**/socket.io/**');
+      await page.getByRole('button', { name: 'Call a clinician' }).click();
+      await page
+        .getByRole('status')
+        .filter({ hasText: 'Waiting for a clinician to answer' })
+        .waitFor({ timeout: 15_000 });
+      await page.getByRole('button', { name: 'Cancel call' }).click();
+      await phase(page, 'ended', 10_000);
+      await page.getByRole('status').filter({ hasText: 'The call was cancelled.' }).waitFor();
+      // The aborted requests are logged by Chromium as failed loads; nothing else.
+      assert.deepEqual(
+        opened.errors.filter((e) => !/Failed to load resource|ERR_CONNECTION_REFUSED|socket\.io/.test(e.text)),
+        [],
+      );
     } finally {
       await opened.close();
     }

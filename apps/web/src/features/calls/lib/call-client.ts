@@ -140,7 +140,6 @@ export class CallClient {
     const socket = io(this.options.url ?? window.location.origin, {
       path: CALL_SOCKET_PATH,
       autoConnect: false,
-      transports: ['websocket', 'polling'],
       auth: (cb) => cb({ token: this.options.getToken() }),
     });
     socket.on('connect', () => {
