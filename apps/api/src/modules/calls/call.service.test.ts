@@ -7,8 +7,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { MAX_CANDIDATES_PER_MEMBER, type WaitingCall } from '@medichat/shared';
+import { MAX_CANDIDATES_PER_MEMBER, type CallAck, type WaitingCall } from '@medichat/shared';
 import { CallService, type CallMember, type CallSink } from './call.service.js';
+
+/** The ack accepted the event (with the refusal in the message: assert.ok's own message reads the source, slowly). */
+function accepted(ack: CallAck): asserts ack is Extract<CallAck, { ok: true }> {
+  assert.equal(ack.ok, true, `refused: ${JSON.stringify(ack)}`);
+}
 
 function recorder() {
   const events: Array<{ kind: keyof CallSink; to?: string; body: unknown }> = [];
@@ -34,7 +39,7 @@ describe('CallService', () => {
     const { events, sink } = recorder();
     calls.attach(sink);
     const ack = await calls.request(member('pat'), {});
-    assert.ok(ack.ok);
+    accepted(ack);
     assert.equal(calls.waiting().length, 1);
     await sleep(120);
     assert.equal(calls.size, 0);
@@ -48,8 +53,8 @@ describe('CallService', () => {
   it('an answered call no longer times out', async () => {
     const calls = new CallService({ ringTimeoutMs: 40, iceServers: [] });
     const ack = await calls.request(member('pat'), {});
-    assert.ok(ack.ok);
-    assert.ok(calls.answer(member('doc', 'clinician'), ack.callId!).ok);
+    accepted(ack);
+    accepted(calls.answer(member('doc', 'clinician'), ack.callId!));
     await sleep(120);
     assert.equal(calls.size, 1);
     calls.close();
@@ -57,8 +62,8 @@ describe('CallService', () => {
 
   it('refuses new calls once the waiting list is full', async () => {
     const calls = new CallService({ ringTimeoutMs: 60_000, iceServers: [], maxWaiting: 2 });
-    assert.ok((await calls.request(member('a'), {})).ok);
-    assert.ok((await calls.request(member('b'), {})).ok);
+    accepted(await calls.request(member('a'), {}));
+    accepted(await calls.request(member('b'), {}));
     const third = await calls.request(member('c'), {});
     assert.equal(!third.ok && third.error.code, 'too_many');
     calls.close();
@@ -86,15 +91,16 @@ describe('CallService', () => {
     const calls = new CallService({ ringTimeoutMs: 60_000, iceServers: [] });
     const one = await calls.request(member('pat'), {});
     const two = await calls.request(member('pat2'), {});
-    assert.ok(one.ok && two.ok);
+    accepted(one);
+    accepted(two);
     assert.equal(((r) => !r.ok && r.error.code)(calls.answer(member('p3'), one.callId!)), 'forbidden');
     const selfCaller = await calls.request(member('doc2', 'clinician'), {});
-    assert.ok(selfCaller.ok);
+    accepted(selfCaller);
     assert.equal(
       ((r) => !r.ok && r.error.code)(calls.answer(member('doc2', 'clinician'), selfCaller.callId!)),
       'forbidden',
     );
-    assert.ok(calls.answer(member('doc', 'admin'), one.callId!).ok);
+    accepted(calls.answer(member('doc', 'admin'), one.callId!));
     assert.equal(((r) => !r.ok && r.error.code)(calls.answer(member('doc', 'admin'), two.callId!)), 'busy');
     calls.close();
   });
@@ -104,12 +110,13 @@ describe('CallService', () => {
     const { events, sink } = recorder();
     calls.attach(sink);
     const ack = await calls.request(member('pat'), {});
-    assert.ok(ack.ok && calls.answer(member('doc', 'clinician'), ack.callId!).ok);
+    accepted(ack);
+    accepted(calls.answer(member('doc', 'clinician'), ack.callId!));
     const candidate = {
       type: 'candidate' as const,
       candidate: { candidate: 'candidate:1 1 udp 1 127.0.0.1 9 typ host' },
     };
-    for (let i = 0; i < MAX_CANDIDATES_PER_MEMBER; i++) assert.ok(calls.signal('s-pat', ack.callId!, candidate).ok);
+    for (let i = 0; i < MAX_CANDIDATES_PER_MEMBER; i++) accepted(calls.signal('s-pat', ack.callId!, candidate));
     const over = calls.signal('s-pat', ack.callId!, candidate);
     assert.equal(!over.ok && over.error.code, 'too_many');
     assert.equal(events.filter((e) => e.kind === 'signal').length, MAX_CANDIDATES_PER_MEMBER);

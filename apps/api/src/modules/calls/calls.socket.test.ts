@@ -25,6 +25,11 @@ import { createIdentityTestApp, registerAccount, type Account } from '../account
 
 const ICE = [{ urls: 'stun:stun.example.test:3478' }];
 
+/** The ack accepted the event (with the refusal in the message: assert.ok's own message reads the source, slowly). */
+function accepted(ack: CallAck): asserts ack is Extract<CallAck, { ok: true }> {
+  assert.equal(ack.ok, true, `refused: ${JSON.stringify(ack)}`);
+}
+
 interface Client {
   socket: Socket;
   /** Every event received, by name. */
@@ -53,7 +58,7 @@ describe('calls: Socket.IO signalling', () => {
     await t.app.services.users.setRole(admin.userId, 'admin', new Date());
     await t.app.listen({ host: '127.0.0.1', port: 0 });
     const address = t.app.server.address();
-    assert.ok(address && typeof address === 'object');
+    assert.ok(address && typeof address === 'object', 'listening on a port');
     base = `http://127.0.0.1:${address.port}`;
   });
 
@@ -125,19 +130,23 @@ describe('calls: Socket.IO signalling', () => {
     assert.equal(c.got.get(name)?.length ?? 0, 0, `${name} must not have been relayed`);
   }
 
-  it('refuses a connection without a token, with a forged one, and with a guest session', async () => {
-    const none = await refusal(undefined);
-    assert.equal(none.message, 'unauthorized');
-    assert.match(none.data!.message, /access token/);
-    const forged = await refusal(`${patient.accessToken.slice(0, -4)}AAAA`);
-    assert.equal(forged.message, 'unauthorized');
-    const guest = await t.app.authenticator.createGuest({});
-    const asGuest = await refusal(guest.token);
-    assert.equal(asGuest.message, 'unauthorized');
-    assert.match(asGuest.data!.message, /guest/);
-  });
+  it(
+    'refuses a connection without a token, with a forged one, and with a guest session',
+    { timeout: 20_000 },
+    async () => {
+      const none = await refusal(undefined);
+      assert.equal(none.message, 'unauthorized');
+      assert.match(none.data!.message, /access token/);
+      const forged = await refusal(`${patient.accessToken.slice(0, -4)}AAAA`);
+      assert.equal(forged.message, 'unauthorized');
+      const guest = await t.app.authenticator.createGuest({});
+      const asGuest = await refusal(guest.token);
+      assert.equal(asGuest.message, 'unauthorized');
+      assert.match(asGuest.data!.message, /guest/);
+    },
+  );
 
-  it('waiting list, answer, relay between the two members only, hang up', async () => {
+  it('waiting list, answer, relay between the two members only, hang up', { timeout: 20_000 }, async () => {
     const doc = await connected(clinician.accessToken);
     assert.deepEqual(
       await doc.next<WaitingCalls>(CallEvents.waiting),
@@ -233,37 +242,45 @@ describe('calls: Socket.IO signalling', () => {
     for (const c of [doc, pat, stranger, boss]) c.socket.disconnect();
   });
 
-  it('a patient can cancel while waiting; a dropped connection ends the call for the other side', async () => {
-    const doc = await connected(clinician.accessToken);
-    await doc.next<WaitingCalls>(CallEvents.waiting);
-    const pat = await connected(patient.accessToken);
+  it(
+    'a patient can cancel while waiting; a dropped connection ends the call for the other side',
+    { timeout: 20_000 },
+    async () => {
+      const doc = await connected(clinician.accessToken);
+      await doc.next<WaitingCalls>(CallEvents.waiting);
+      const pat = await connected(patient.accessToken);
 
-    const first = await pat.emit(CallEvents.request, {});
-    assert.ok(first.ok);
-    assert.equal((await doc.next<WaitingCalls>(CallEvents.waiting)).calls.length, 1);
-    assert.equal((await pat.emit(CallEvents.hangup, { callId: first.callId })).ok, true);
-    assert.deepEqual((await doc.next<WaitingCalls>(CallEvents.waiting)).calls, [], 'a cancelled call leaves the list');
+      const first = await pat.emit(CallEvents.request, {});
+      accepted(first);
+      assert.equal((await doc.next<WaitingCalls>(CallEvents.waiting)).calls.length, 1);
+      assert.equal((await pat.emit(CallEvents.hangup, { callId: first.callId })).ok, true);
+      assert.deepEqual(
+        (await doc.next<WaitingCalls>(CallEvents.waiting)).calls,
+        [],
+        'a cancelled call leaves the list',
+      );
 
-    const second = await pat.emit(CallEvents.request, {});
-    assert.ok(second.ok);
-    await doc.next<WaitingCalls>(CallEvents.waiting);
-    assert.equal((await doc.emit(CallEvents.answer, { callId: second.callId })).ok, true);
-    await pat.next<CallStarted>(CallEvents.started);
-    assert.deepEqual((await doc.next<WaitingCalls>(CallEvents.waiting)).calls, []);
-    pat.socket.disconnect();
-    assert.deepEqual(await doc.next<CallEnded>(CallEvents.ended), { callId: second.callId, reason: 'disconnect' });
-    assert.equal(t.app.services.calls.size, 0);
+      const second = await pat.emit(CallEvents.request, {});
+      accepted(second);
+      await doc.next<WaitingCalls>(CallEvents.waiting);
+      assert.equal((await doc.emit(CallEvents.answer, { callId: second.callId })).ok, true);
+      await pat.next<CallStarted>(CallEvents.started);
+      assert.deepEqual((await doc.next<WaitingCalls>(CallEvents.waiting)).calls, []);
+      pat.socket.disconnect();
+      assert.deepEqual(await doc.next<CallEnded>(CallEvents.ended), { callId: second.callId, reason: 'disconnect' });
+      assert.equal(t.app.services.calls.size, 0);
 
-    // A patient who drops while waiting leaves the list too.
-    const pat2 = await connected(otherPatient.accessToken);
-    assert.ok((await pat2.emit(CallEvents.request, {})).ok);
-    assert.equal((await doc.next<WaitingCalls>(CallEvents.waiting)).calls.length, 1);
-    pat2.socket.disconnect();
-    assert.deepEqual((await doc.next<WaitingCalls>(CallEvents.waiting)).calls, []);
-    doc.socket.disconnect();
-  });
+      // A patient who drops while waiting leaves the list too.
+      const pat2 = await connected(otherPatient.accessToken);
+      accepted(await pat2.emit(CallEvents.request, {}));
+      assert.equal((await doc.next<WaitingCalls>(CallEvents.waiting)).calls.length, 1);
+      pat2.socket.disconnect();
+      assert.deepEqual((await doc.next<WaitingCalls>(CallEvents.waiting)).calls, []);
+      doc.socket.disconnect();
+    },
+  );
 
-  it('links a call to the patient’s own chat only', async () => {
+  it('links a call to the patient’s own chat only', { timeout: 20_000 }, async () => {
     const chat = await t.app.inject({ method: 'POST', url: '/api/chats', headers: patient.auth, payload: {} });
     assert.equal(chat.statusCode, 201, chat.body);
     const chatId = chat.json<{ chat: { id: string } }>().chat.id;
@@ -273,23 +290,27 @@ describe('calls: Socket.IO signalling', () => {
     const notTheirs = await stranger.emit(CallEvents.request, { chatId });
     assert.equal(!notTheirs.ok && notTheirs.error.code, 'invalid');
     const pat = await connected(patient.accessToken);
-    assert.ok((await pat.emit(CallEvents.request, { chatId })).ok);
+    accepted(await pat.emit(CallEvents.request, { chatId }));
     assert.equal((await doc.next<WaitingCalls>(CallEvents.waiting)).calls[0]!.chatId, chatId);
     for (const c of [doc, stranger, pat]) c.socket.disconnect();
   });
 
-  it('works over HTTP long-polling too, and the chat WebSocket still upgrades beside it', async () => {
-    const polling = open(clinician.accessToken, ['polling']);
-    assert.deepEqual(await polling.next<WaitingCalls>(CallEvents.waiting), { calls: [] });
-    polling.socket.disconnect();
+  it(
+    'works over HTTP long-polling too, and the chat WebSocket still upgrades beside it',
+    { timeout: 20_000 },
+    async () => {
+      const polling = open(clinician.accessToken, ['polling']);
+      assert.deepEqual(await polling.next<WaitingCalls>(CallEvents.waiting), { calls: [] });
+      polling.socket.disconnect();
 
-    // /ws/chats/:chatId is @fastify/websocket's: an unknown chat is refused by that route, not hung up on.
-    const ws = new WebSocket(`${base.replace('http', 'ws')}/ws/chats/nope?token=${patient.accessToken}`);
-    const outcome = await new Promise<string>((resolve) => {
-      ws.on('unexpected-response', (_req, res) => resolve(`http ${res.statusCode}`));
-      ws.on('close', (code) => resolve(`close ${code}`));
-      ws.on('error', (err) => resolve(`error ${err.message}`));
-    });
-    assert.match(outcome, /^(close 4\d\d\d|http 4\d\d)$/, outcome);
-  });
+      // /ws/chats/:chatId is @fastify/websocket's: an unknown chat is refused by that route, not hung up on.
+      const ws = new WebSocket(`${base.replace('http', 'ws')}/ws/chats/nope?token=${patient.accessToken}`);
+      const outcome = await new Promise<string>((resolve) => {
+        ws.on('unexpected-response', (_req, res) => resolve(`http ${res.statusCode}`));
+        ws.on('close', (code) => resolve(`close ${code}`));
+        ws.on('error', (err) => resolve(`error ${err.message}`));
+      });
+      assert.match(outcome, /^(close 4\d\d\d|http 4\d\d)$/, outcome);
+    },
+  );
 });
