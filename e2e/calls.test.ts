@@ -13,7 +13,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { registerAccount, type TestAccount } from './fixtures/api.js';
 import { openPage, type OpenedPage } from './fixtures/page.js';
-import { formatViolations, launchBrowser, runAxe, type BrowserSession } from './support/browser.js';
+import { formatViolations, launchBrowser, runAxe, screenshot, type BrowserSession } from './support/browser.js';
 import { assertWebBuilt, startServer, type TestServer } from './support/server.js';
 
 const ADMIN = { email: 'calls-admin@example.com', password: 'correct-horse-battery-9' };
@@ -138,6 +138,8 @@ describe('calls: patient ↔ clinician over WebRTC', () => {
       assert.equal(violations.length, 0, formatViolations(violations));
     }
 
+    await screenshot(p, 'dashboard-call-in-call');
+    await screenshot(c, 'clinician-calls-in-call');
     await p.getByRole('button', { name: 'Hang up' }).click();
     await phase(p, 'ended', 10_000);
     await phase(c, 'ended', 10_000);
