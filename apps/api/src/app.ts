@@ -37,6 +37,7 @@ import { chatSocketRoutes } from './modules/chat/chat-socket.routes.js';
 import { messageRoutes } from './modules/chat/message.routes.js';
 import { sensorRoutes } from './modules/sensors/index.js';
 import { newsRoutes } from './modules/news/index.js';
+import { callsSocketPlugin } from './modules/calls/index.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -119,6 +120,12 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(chatSocketRoutes);
   await app.register(sensorRoutes, { config });
   await app.register(newsRoutes);
+  // Calls: Socket.IO signalling at /socket.io (after @fastify/websocket, whose upgrades it sorts out).
+  await app.register(callsSocketPlugin, {
+    calls: services.calls,
+    displayNameOf: async (userId) => (await services.users.get(userId))?.displayName ?? null,
+    corsOrigins: config.corsOrigins,
+  });
 
   await app.register(webPlugin, { config });
   return app;

@@ -58,6 +58,7 @@ import { ProfileService } from './modules/users/profile.service.js';
 import { UserRepository } from './modules/users/user.repository.js';
 import { SensorService } from './modules/sensors/index.js';
 import { NewsService } from './modules/news/index.js';
+import { CallService } from './modules/calls/index.js';
 
 /** Replies one principal may have generating at once. */
 const MAX_CONCURRENT_PER_OWNER = 4;
@@ -96,6 +97,8 @@ export interface Services {
   // sensors
   sensors: SensorService;
   news: NewsService;
+  // calls (signalling state, in memory per instance)
+  calls: CallService;
   /** Server closing: stop running replies (stored `failed`, interrupted, retryable). */
   stop(): Promise<void>;
   /** After the server closed: unload models, close engines, drop the hub. */
@@ -402,7 +405,15 @@ export async function buildServices(input: ServicesInput): Promise<Services> {
     log,
   });
 
+  const calls = new CallService({
+    ringTimeoutMs: config.calls.ringTimeoutMs,
+    iceServers: config.calls.iceServers,
+    ownsChat: async (userId, chatId) => (await chatRepository.getOwned(chatId, userId)) !== null,
+    now,
+  });
+
   const close = async () => {
+    calls.close();
     hub.close();
     await manager.close();
     await Promise.all(Object.values(engines).map((e) => e.close()));
@@ -443,6 +454,7 @@ export async function buildServices(input: ServicesInput): Promise<Services> {
     replies,
     sensors,
     news,
+    calls,
     stop: () => replies.close(),
     close,
   };

@@ -9,6 +9,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { iceServerSchema, type IceServer } from '@medichat/shared';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
 
@@ -158,6 +159,10 @@ export const envSchema = z.object({
   S3_SSE_KMS_KEY_ID: z.string().min(1).max(2048).optional(),
   /** Lifetime of the presigned URLs public images redirect to on S3. */
   BLOB_PRESIGN_TTL_SECONDS: int(60, 7 * 24 * 3600).default(3600),
+  /** STUN/TURN servers for patient ↔ clinician calls, as a JSON array of RTCIceServer; [] = host candidates only (LAN, loopback). */
+  ICE_SERVERS: z.string().default('[]'),
+  /** A call no clinician answers within this ends (the patient is told). */
+  CALL_RING_TIMEOUT_MS: int(5_000, 3_600_000).default(120_000),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -228,6 +233,8 @@ export interface Config {
   secrets: Secrets;
   version: string;
   blob: BlobConfig;
+  /** Patient ↔ clinician calls (docs/calls.md). */
+  calls: { iceServers: IceServer[]; ringTimeoutMs: number };
 }
 
 export type BlobConfig =
@@ -425,7 +432,34 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     secrets: loadSecrets(env, dataDir),
     version: readVersion(),
     blob: blobConfigOf(env.BLOB_URL, env, dataDir),
+    calls: { iceServers: parseIceServers(env.ICE_SERVERS), ringTimeoutMs: env.CALL_RING_TIMEOUT_MS },
   };
+}
+
+function parseIceServers(value: string): IceServer[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(value);
+  } catch {
+    throw new ConfigError(
+      'Invalid configuration:\n  ICE_SERVERS: must be a JSON array of { urls, username?, credential? }',
+    );
+  }
+  const parsed = z.array(iceServerSchema).max(16).safeParse(json);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ICE_SERVERS.${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  for (const server of parsed.data) {
+    for (const url of Array.isArray(server.urls) ? server.urls : [server.urls]) {
+      if (!/^(stuns?|turns?):[^\s]+$/.test(url)) {
+        throw new ConfigError(
+          `Invalid configuration:\n  ICE_SERVERS: ${url} is not a stun:, stuns:, turn: or turns: URL`,
+        );
+      }
+    }
+  }
+  return parsed.data;
 }
 
 /** The blob store a URL names with the rest of the environment's S3 settings (`medichat blobs migrate --to`). */

@@ -29,6 +29,7 @@ export const routes: RouteObject[] = [
           { path: 'admin/models', lazy: () => import('./routes/admin/models') },
           { path: 'admin/fine-tune', lazy: () => import('./routes/admin/fine-tune') },
           { path: 'sensors', lazy: () => import('./routes/sensors') },
+          { path: 'clinician/calls', lazy: () => import('./routes/clinician-calls') },
           { path: '*', lazy: () => import('./routes/not-found') },
         ],
       },

@@ -1,7 +1,7 @@
 import { PageContainer } from '@/components/layouts/root-layout';
 import { DocumentTitle } from '@/components/ui/document-title';
 import { PageHeader } from '@/components/ui/page-header';
-import { CallPanel } from '@/features/calls/components/call-panel';
+import { CallPanel } from '@/features/calls';
 import { ChatPane } from '@/features/chat/components/chat-pane';
 import { SmallModelNotice } from '@/features/models/components/model-notice';
 import { ModelSelect } from '@/features/models/components/model-select';
