@@ -1,10 +1,15 @@
 /** Azure Speech engines against a local server speaking the short-audio STT and the TTS REST APIs. */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { SpeechError } from '../port.js';
-import { KEY, liveRoundTrip, remoteEngineContract, remoteOptions } from './contract.test-helpers.js';
+import {
+  isSpeechError,
+  KEY,
+  liveRoundTrip,
+  remoteEngineContract,
+  remoteOptions,
+} from './remote-contract.test-helpers.js';
+import { ffmpeg } from './fakes.test-helpers.js';
 import { createRemoteSpeechToText, createRemoteTextToSpeech } from './index.js';
 
 describe('Azure Speech engines (local server speaking the protocol)', () => {
@@ -40,25 +45,9 @@ describe('Azure Speech engines (local server speaking the protocol)', () => {
 
   it('more than the 60 s the short-audio API takes is refused before upload', async () => {
     const long = join(s.dir, 'long.wav');
-    execFileSync('ffmpeg', [
-      '-nostdin',
-      '-loglevel',
-      'error',
-      '-y',
-      '-f',
-      'lavfi',
-      '-i',
-      'sine=frequency=300:sample_rate=16000',
-      '-t',
-      '61',
-      long,
-    ]);
+    ffmpeg('-f', 'lavfi', '-i', 'sine=frequency=300:sample_rate=16000', '-t', '61', long);
     const from = s.fake.seen.length;
-    await assert.rejects(
-      s.stt().transcribe(long),
-      (err: unknown) =>
-        err instanceof SpeechError && err.code === 'TRANSCRIBE_FAILED' && /longer than the 60 s/.test(err.message),
-    );
+    await assert.rejects(s.stt().transcribe(long), isSpeechError('TRANSCRIBE_FAILED', /longer than the 60 s/));
     assert.equal(s.fake.seen.length, from);
   });
 

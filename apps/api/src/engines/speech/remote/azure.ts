@@ -8,34 +8,29 @@
  * `Ocp-Apim-Subscription-Key`; `endpoint` replaces both hosts (sovereign clouds, a proxy, tests).
  */
 import { SpeechError, type SpeechAudio, type SpeechToText, type TextToSpeech, type Transcript } from '../port.js';
-import { RemoteEngine, stripBase, withoutKey, type SynthesizeOptions, type TranscribeOptions } from './base.js';
+import { RemoteEngine, stripBase, type SynthesizeOptions, type TranscribeOptions } from './base.js';
 import { baseLanguage, toLocale } from './language.js';
-import type { RemoteHttpOptions, RemoteSpeechOptions } from './options.js';
-
-type AzureOptions = RemoteSpeechOptions['azure'] & RemoteHttpOptions & { language: string };
-
-function host(options: AzureOptions, service: 'stt' | 'tts'): string {
-  if (!options.apiKey) throw new SpeechError('ENGINE_UNAVAILABLE', 'Azure Speech needs AZURE_SPEECH_KEY');
-  if (options.endpoint) return stripBase(options.endpoint);
-  if (!options.region)
-    throw new SpeechError('ENGINE_UNAVAILABLE', 'Azure Speech needs AZURE_SPEECH_REGION (or AZURE_SPEECH_ENDPOINT)');
-  return `https://${options.region}.${service}.speech.microsoft.com`;
-}
+import type { VendorOptions } from './options.js';
 
 const USER_AGENT = 'medichat';
 
 /** Statuses of a request that was understood but held no speech: an empty transcript, not a failure. */
 const NO_SPEECH = new Set(['NoMatch', 'InitialSilenceTimeout', 'BabbleTimeout']);
 
-export class AzureSpeechToText extends RemoteEngine implements SpeechToText {
-  private readonly base: string;
+function escapeXml(text: string): string {
+  return text.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
+}
 
-  private readonly options: Omit<AzureOptions, 'apiKey'>;
+export class AzureSpeech extends RemoteEngine<VendorOptions<'azure'>> implements SpeechToText, TextToSpeech {
+  constructor(options: VendorOptions<'azure'>) {
+    super('Azure Speech', options, 'AZURE_SPEECH_KEY');
+    if (!options.endpoint && !options.region)
+      throw new SpeechError('ENGINE_UNAVAILABLE', 'Azure Speech needs AZURE_SPEECH_REGION (or AZURE_SPEECH_ENDPOINT)');
+  }
 
-  constructor(options: AzureOptions) {
-    super('Azure Speech', options.apiKey, options);
-    this.options = withoutKey(options);
-    this.base = host(options, 'stt');
+  private host(service: 'stt' | 'tts'): string {
+    const { endpoint, region } = this.options;
+    return endpoint ? stripBase(endpoint) : `https://${region}.${service}.speech.microsoft.com`;
   }
 
   transcribe(path: string, options: TranscribeOptions = {}): Promise<Transcript> {
@@ -46,7 +41,7 @@ export class AzureSpeechToText extends RemoteEngine implements SpeechToText {
       options.signal,
       async (wav) => {
         const { body } = await this.call({
-          url: `${this.base}/speech/recognition/conversation/cognitiveservices/v1?${query.toString()}`,
+          url: `${this.host('stt')}/speech/recognition/conversation/cognitiveservices/v1?${query.toString()}`,
           headers: {
             'ocp-apim-subscription-key': this.key!,
             'content-type': 'audio/wav; codecs=audio/pcm; samplerate=16000',
@@ -68,22 +63,6 @@ export class AzureSpeechToText extends RemoteEngine implements SpeechToText {
       60,
     );
   }
-}
-
-function escapeXml(text: string): string {
-  return text.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-export class AzureTextToSpeech extends RemoteEngine implements TextToSpeech {
-  private readonly base: string;
-
-  private readonly options: Omit<AzureOptions, 'apiKey'>;
-
-  constructor(options: AzureOptions) {
-    super('Azure Speech', options.apiKey, options);
-    this.options = withoutKey(options);
-    this.base = host(options, 'tts');
-  }
 
   synthesize(text: string, options: SynthesizeOptions = {}): Promise<SpeechAudio> {
     return this.synthesizeWith(text, options.signal, async () => {
@@ -94,7 +73,7 @@ export class AzureTextToSpeech extends RemoteEngine implements TextToSpeech {
         `<speak version="1.0" xmlns="http://www.w3.org/2001/10/synthesis" xml:lang="${escapeXml(locale)}">` +
         `<voice name="${escapeXml(voice)}">${escapeXml(text)}</voice></speak>`;
       const { body } = await this.call({
-        url: `${this.base}/cognitiveservices/v1`,
+        url: `${this.host('tts')}/cognitiveservices/v1`,
         headers: {
           'ocp-apim-subscription-key': this.key!,
           'content-type': 'application/ssml+xml',

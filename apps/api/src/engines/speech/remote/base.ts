@@ -14,18 +14,24 @@ export interface SynthesizeOptions {
   signal?: AbortSignal;
 }
 
-export abstract class RemoteEngine {
+export abstract class RemoteEngine<O extends RemoteHttpOptions & { apiKey?: string }> {
   /** A private field: `util.inspect`, `JSON.stringify` and loggers never see it. */
   readonly #key: string | undefined;
   private readonly http: RemoteHttpOptions;
+  /** The vendor settings, without the key. */
+  protected readonly options: Omit<O, 'apiKey'>;
 
+  /** `keyVariable`: the setting to name when the vendor needs a key and none is configured. */
   protected constructor(
     protected readonly vendor: string,
-    key: string | undefined,
-    http: RemoteHttpOptions,
+    options: O,
+    keyVariable?: string,
   ) {
-    this.#key = key;
-    this.http = { timeoutMs: http.timeoutMs, retries: http.retries, fetch: http.fetch };
+    const { apiKey, ...rest } = options;
+    if (keyVariable && !apiKey) throw new SpeechError('ENGINE_UNAVAILABLE', `${vendor} needs ${keyVariable}`);
+    this.#key = apiKey;
+    this.options = rest;
+    this.http = { timeoutMs: options.timeoutMs, retries: options.retries, fetch: options.fetch };
   }
 
   protected get key(): string | undefined {
@@ -33,8 +39,7 @@ export abstract class RemoteEngine {
   }
 
   protected call(req: HttpRequest): Promise<{ response: Response; body: Buffer }> {
-    const { timeoutMs, retries, fetch } = this.http;
-    return post(req, { vendor: this.vendor, timeoutMs, retries, fetch }, [this.#key]);
+    return post(req, { vendor: this.vendor, ...this.http }, [this.#key]);
   }
 
   /** A JSON answer, or a `SpeechError` naming the vendor. */
@@ -50,7 +55,7 @@ export abstract class RemoteEngine {
   protected async transcribeWith(
     path: string,
     signal: AbortSignal | undefined,
-    recognise: (wav: Buffer, durationSeconds: number) => Promise<{ text: string; language: string }>,
+    recognise: (wav: Buffer) => Promise<{ text: string; language: string }>,
     maxSeconds = Infinity,
   ): Promise<Transcript> {
     const started = performance.now();
@@ -60,11 +65,11 @@ export abstract class RemoteEngine {
         'TRANSCRIBE_FAILED',
         `${this.vendor}: audio of ${durationSeconds.toFixed(1)} s is longer than the ${maxSeconds} s it takes in one request`,
       );
-    const { text, language } = await recognise(wav, durationSeconds);
+    const { text, language } = await recognise(wav);
     return { text: text.trim(), language, durationSeconds, seconds: (performance.now() - started) / 1000 };
   }
 
-  /** Time `synthesise` and measure the audio it returns (decoding it proves it is audio). */
+  /** Time `synthesise` and measure the audio it returns (which also proves it is audio). */
   protected async synthesizeWith(
     text: string,
     signal: AbortSignal | undefined,
@@ -89,10 +94,12 @@ export abstract class RemoteEngine {
   }
 }
 
-/** The options an engine keeps: everything but the key (which lives in a private field). */
-export function withoutKey<T extends { apiKey?: string }>(options: T): Omit<T, 'apiKey'> {
-  const { apiKey: _key, ...rest } = options;
-  return rest;
+/** A multipart form with the WAV as `file` and the given text fields (unset ones left out). */
+export function audioForm(wav: Buffer, fields: Record<string, string | undefined>): FormData {
+  const form = new FormData();
+  for (const [name, value] of Object.entries(fields)) if (value !== undefined) form.append(name, value);
+  form.append('file', new Blob([wav], { type: 'audio/wav' }), 'audio.wav');
+  return form;
 }
 
 /** Base URL without trailing slashes (and without a trailing `/v1` the paths add again). */

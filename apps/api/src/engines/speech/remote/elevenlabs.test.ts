@@ -1,9 +1,14 @@
 /** ElevenLabs engines against a local server speaking its text-to-speech and speech-to-text API. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { SpeechError } from '../port.js';
 import { pcmToWav } from './audio.js';
-import { KEY, liveRoundTrip, remoteEngineContract, remoteOptions } from './contract.test-helpers.js';
+import {
+  isSpeechError,
+  KEY,
+  liveRoundTrip,
+  remoteEngineContract,
+  remoteOptions,
+} from './remote-contract.test-helpers.js';
 import { createRemoteSpeechToText, createRemoteTextToSpeech } from './index.js';
 
 describe('ElevenLabs speech engines (local server speaking the protocol)', () => {
@@ -38,10 +43,7 @@ describe('ElevenLabs speech engines (local server speaking the protocol)', () =>
   it("an unknown voice: the vendor's 404 words", async () => {
     await assert.rejects(
       s.tts().synthesize('Rest now.', { voice: 'pNInz6obpgDQGcFmaJgB' }),
-      (err: unknown) =>
-        err instanceof SpeechError &&
-        err.code === 'SYNTHESIZE_FAILED' &&
-        /HTTP 404: A voice with the voice_id pNInz6obpgDQGcFmaJgB was not found/.test(err.message),
+      isSpeechError('SYNTHESIZE_FAILED', /HTTP 404: A voice with the voice_id pNInz6obpgDQGcFmaJgB was not found/),
     );
   });
 

@@ -6,37 +6,32 @@
  */
 import { SpeechError, type SpeechAudio, type SpeechToText, type TextToSpeech, type Transcript } from '../port.js';
 import { pcmToWav } from './audio.js';
-import { RemoteEngine, stripBase, withoutKey, type SynthesizeOptions, type TranscribeOptions } from './base.js';
+import { audioForm, RemoteEngine, stripBase, type SynthesizeOptions, type TranscribeOptions } from './base.js';
 import { normaliseLanguage } from './language.js';
-import type { RemoteHttpOptions, RemoteSpeechOptions } from './options.js';
+import type { VendorOptions } from './options.js';
 
-type ElevenLabsOptions = RemoteSpeechOptions['elevenlabs'] & RemoteHttpOptions;
+export class ElevenLabsSpeech extends RemoteEngine<VendorOptions<'elevenlabs'>> implements SpeechToText, TextToSpeech {
+  private readonly base: string;
+  private readonly pcmRate: number | undefined;
 
-function required(key: string | undefined): string {
-  if (!key) throw new SpeechError('ENGINE_UNAVAILABLE', 'ElevenLabs needs ELEVENLABS_API_KEY');
-  return key;
-}
-
-export class ElevenLabsSpeechToText extends RemoteEngine implements SpeechToText {
-  private readonly options: Omit<ElevenLabsOptions, 'apiKey'>;
-
-  constructor(options: ElevenLabsOptions) {
-    super('ElevenLabs speech-to-text', required(options.apiKey), options);
-    this.options = withoutKey(options);
+  constructor(options: VendorOptions<'elevenlabs'>) {
+    super('ElevenLabs', options, 'ELEVENLABS_API_KEY');
+    this.base = stripBase(options.baseUrl);
+    const m = /^pcm_(\d+)$/.exec(options.outputFormat);
+    this.pcmRate = m ? Number(m[1]) : undefined;
+    if (!m && !/^mp3_\d+_\d+$/.test(options.outputFormat))
+      throw new SpeechError(
+        'ENGINE_UNAVAILABLE',
+        `ElevenLabs: output format ${options.outputFormat} is not mp3_* or pcm_*`,
+      );
   }
 
   transcribe(path: string, options: TranscribeOptions = {}): Promise<Transcript> {
     return this.transcribeWith(path, options.signal, async (wav) => {
       const { body } = await this.call({
-        url: `${stripBase(this.options.baseUrl)}/v1/speech-to-text`,
+        url: `${this.base}/v1/speech-to-text`,
         headers: { 'xi-api-key': this.key!, accept: 'application/json' },
-        body: () => {
-          const form = new FormData();
-          form.append('model_id', this.options.sttModel);
-          form.append('file', new Blob([wav], { type: 'audio/wav' }), 'audio.wav');
-          if (options.language) form.append('language_code', options.language.slice(0, 2));
-          return form;
-        },
+        body: () => audioForm(wav, { model_id: this.options.sttModel, language_code: options.language?.slice(0, 2) }),
         failure: 'TRANSCRIBE_FAILED',
         signal: options.signal,
       });
@@ -47,31 +42,13 @@ export class ElevenLabsSpeechToText extends RemoteEngine implements SpeechToText
       };
     });
   }
-}
-
-export class ElevenLabsTextToSpeech extends RemoteEngine implements TextToSpeech {
-  private readonly pcmRate: number | undefined;
-
-  private readonly options: Omit<ElevenLabsOptions, 'apiKey'>;
-
-  constructor(options: ElevenLabsOptions) {
-    super('ElevenLabs text-to-speech', required(options.apiKey), options);
-    this.options = withoutKey(options);
-    const m = /^pcm_(\d+)$/.exec(options.outputFormat);
-    this.pcmRate = m ? Number(m[1]) : undefined;
-    if (!m && !/^mp3_\d+_\d+$/.test(options.outputFormat))
-      throw new SpeechError(
-        'ENGINE_UNAVAILABLE',
-        `ElevenLabs: output format ${options.outputFormat} is not mp3_* or pcm_*`,
-      );
-  }
 
   synthesize(text: string, options: SynthesizeOptions = {}): Promise<SpeechAudio> {
     return this.synthesizeWith(text, options.signal, async () => {
       const voice = encodeURIComponent(options.voice ?? this.options.voiceId);
       const format = encodeURIComponent(this.options.outputFormat);
       const { body } = await this.call({
-        url: `${stripBase(this.options.baseUrl)}/v1/text-to-speech/${voice}?output_format=${format}`,
+        url: `${this.base}/v1/text-to-speech/${voice}?output_format=${format}`,
         headers: {
           'xi-api-key': this.key!,
           'content-type': 'application/json',

@@ -65,10 +65,7 @@ export interface TtsFixtures {
 export function makeTtsFixtures(dir: string, sentence = 'Please rest and drink plenty of water.'): TtsFixtures {
   const wavPath = join(dir, 'tts.wav');
   execFileSync('espeak-ng', ['-v', 'en-us', '-w', wavPath, sentence]);
-  const ff = (args: string[]) =>
-    execFileSync('ffmpeg', ['-nostdin', '-hide_banner', '-loglevel', 'error', '-i', wavPath, ...args, 'pipe:1'], {
-      maxBuffer: 64 * 1024 * 1024,
-    });
+  const ff = (args: string[]) => ffmpeg('-i', wavPath, ...args, 'pipe:1');
   const wav = readFileSync(wavPath);
   const info = readWav(wav);
   if (!info) throw new Error('espeak-ng wrote no WAV');
@@ -79,6 +76,13 @@ export function makeTtsFixtures(dir: string, sentence = 'Please rest and drink p
     pcm16k: ff(['-ac', '1', '-ar', '16000', '-f', 's16le']),
     seconds: info.seconds,
   };
+}
+
+/** Run ffmpeg quietly, overwriting its output: `ffmpeg('-i', in, …, out)`. */
+export function ffmpeg(...args: string[]): Buffer {
+  return execFileSync('ffmpeg', ['-nostdin', '-hide_banner', '-loglevel', 'error', '-y', ...args], {
+    maxBuffer: 64 * 1024 * 1024,
+  });
 }
 
 /** A spoken sentence as espeak-ng writes it (22 050 Hz: the engines must convert it). */

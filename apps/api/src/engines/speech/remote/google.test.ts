@@ -1,7 +1,7 @@
 /** Google Cloud Speech-to-Text and Text-to-Speech engines against a local server speaking their v1 REST APIs. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { KEY, liveRoundTrip, remoteEngineContract, remoteOptions } from './contract.test-helpers.js';
+import { KEY, liveRoundTrip, remoteEngineContract, remoteOptions } from './remote-contract.test-helpers.js';
 import { createRemoteSpeechToText, createRemoteTextToSpeech } from './index.js';
 
 describe('Google Cloud speech engines (local server speaking the protocol)', () => {

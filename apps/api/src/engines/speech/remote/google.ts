@@ -8,27 +8,27 @@
  */
 import { SpeechError, type SpeechAudio, type SpeechToText, type TextToSpeech, type Transcript } from '../port.js';
 import { SAMPLE_RATE } from './audio.js';
-import { RemoteEngine, stripBase, withoutKey, type SynthesizeOptions, type TranscribeOptions } from './base.js';
+import { RemoteEngine, stripBase, type SynthesizeOptions, type TranscribeOptions } from './base.js';
 import { baseLanguage, normaliseLanguage, toLocale } from './language.js';
-import type { RemoteHttpOptions, RemoteSpeechOptions } from './options.js';
-
-type GoogleOptions = RemoteSpeechOptions['google'] & RemoteHttpOptions & { language: string };
-
-function required(key: string | undefined): string {
-  if (!key) throw new SpeechError('ENGINE_UNAVAILABLE', 'Google Cloud speech needs GOOGLE_SPEECH_KEY');
-  return key;
-}
+import type { VendorOptions } from './options.js';
 
 interface RecognizeResponse {
   results?: Array<{ alternatives?: Array<{ transcript?: unknown }>; languageCode?: unknown }>;
 }
 
-export class GoogleSpeechToText extends RemoteEngine implements SpeechToText {
-  private readonly options: Omit<GoogleOptions, 'apiKey'>;
+export class GoogleSpeech extends RemoteEngine<VendorOptions<'google'>> implements SpeechToText, TextToSpeech {
+  constructor(options: VendorOptions<'google'>) {
+    super('Google Cloud speech', options, 'GOOGLE_SPEECH_KEY');
+  }
 
-  constructor(options: GoogleOptions) {
-    super('Google Speech-to-Text', required(options.apiKey), options);
-    this.options = withoutKey(options);
+  private post(url: string, request: object, failure: 'TRANSCRIBE_FAILED' | 'SYNTHESIZE_FAILED', signal?: AbortSignal) {
+    return this.call({
+      url,
+      headers: { 'x-goog-api-key': this.key!, 'content-type': 'application/json' },
+      body: () => JSON.stringify(request),
+      failure,
+      signal,
+    });
   }
 
   transcribe(path: string, options: TranscribeOptions = {}): Promise<Transcript> {
@@ -41,13 +41,8 @@ export class GoogleSpeechToText extends RemoteEngine implements SpeechToText {
           config: { encoding: 'LINEAR16', sampleRateHertz: SAMPLE_RATE, languageCode: locale },
           audio: { content: wav.toString('base64') },
         };
-        const { body } = await this.call({
-          url: `${stripBase(this.options.sttEndpoint)}/v1/speech:recognize`,
-          headers: { 'x-goog-api-key': this.key!, 'content-type': 'application/json' },
-          body: () => JSON.stringify(request),
-          failure: 'TRANSCRIBE_FAILED',
-          signal: options.signal,
-        });
+        const url = `${stripBase(this.options.sttEndpoint)}/v1/speech:recognize`;
+        const { body } = await this.post(url, request, 'TRANSCRIBE_FAILED', options.signal);
         const j = this.json<RecognizeResponse>(body, 'TRANSCRIBE_FAILED');
         const results = Array.isArray(j.results) ? j.results : [];
         const text = results
@@ -60,15 +55,6 @@ export class GoogleSpeechToText extends RemoteEngine implements SpeechToText {
       60,
     );
   }
-}
-
-export class GoogleTextToSpeech extends RemoteEngine implements TextToSpeech {
-  private readonly options: Omit<GoogleOptions, 'apiKey'>;
-
-  constructor(options: GoogleOptions) {
-    super('Google Text-to-Speech', required(options.apiKey), options);
-    this.options = withoutKey(options);
-  }
 
   synthesize(text: string, options: SynthesizeOptions = {}): Promise<SpeechAudio> {
     return this.synthesizeWith(text, options.signal, async () => {
@@ -79,16 +65,11 @@ export class GoogleTextToSpeech extends RemoteEngine implements TextToSpeech {
         voice: { languageCode: locale, ...(name ? { name } : {}) },
         audioConfig: { audioEncoding: 'LINEAR16' },
       };
-      const { body } = await this.call({
-        url: `${stripBase(this.options.ttsEndpoint)}/v1/text:synthesize`,
-        headers: { 'x-goog-api-key': this.key!, 'content-type': 'application/json' },
-        body: () => JSON.stringify(request),
-        failure: 'SYNTHESIZE_FAILED',
-        signal: options.signal,
-      });
+      const url = `${stripBase(this.options.ttsEndpoint)}/v1/text:synthesize`;
+      const { body } = await this.post(url, request, 'SYNTHESIZE_FAILED', options.signal);
       const j = this.json<{ audioContent?: unknown }>(body, 'SYNTHESIZE_FAILED');
       if (typeof j.audioContent !== 'string' || !j.audioContent)
-        throw new SpeechError('SYNTHESIZE_FAILED', 'Google Text-to-Speech: no audioContent in the answer');
+        throw new SpeechError('SYNTHESIZE_FAILED', 'Google Cloud speech: no audioContent in the answer');
       return { audio: Buffer.from(j.audioContent, 'base64'), mimeType: 'audio/wav' };
     });
   }

@@ -5,6 +5,7 @@
  * the vendor's own words. Keys travel only in request headers; every message that leaves here is
  * scrubbed of them, whatever the vendor (or a proxy) echoes back.
  */
+import { retryAfterMs, systemErrorCode } from '../../../lib/net.js';
 import { SpeechError } from '../port.js';
 
 export interface HttpSettings {
@@ -65,13 +66,6 @@ export function vendorMessage(text: string): string {
 
 const RETRYABLE = new Set([408, 425, 429, 500, 502, 503, 504]);
 
-function retryAfterMs(value: string | null): number | undefined {
-  if (!value) return undefined;
-  if (/^\d+(\.\d+)?$/.test(value.trim())) return Math.round(Number(value) * 1000);
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
-}
-
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason as Error);
@@ -86,17 +80,6 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     };
     signal?.addEventListener('abort', onAbort, { once: true });
   });
-}
-
-/** Walks `err.cause` for a system error code (ECONNREFUSED, ENOTFOUND, UND_ERR_…). */
-function causeCode(err: unknown): string | undefined {
-  let e: unknown = err;
-  for (let depth = 0; depth < 5 && typeof e === 'object' && e !== null; depth++) {
-    const { code, cause } = e as { code?: unknown; cause?: unknown };
-    if (typeof code === 'string') return code;
-    e = cause;
-  }
-  return undefined;
 }
 
 /**
@@ -134,7 +117,7 @@ export async function post(
       if (req.signal?.aborted) throw req.signal.reason as Error;
       // A slow vendor is not asked again: the person is already waiting.
       if (timeout.aborted) throw fail('ENGINE_UNAVAILABLE', `no answer from ${host} within ${settings.timeoutMs} ms`);
-      const code = causeCode(err);
+      const code = systemErrorCode(err);
       last = fail('ENGINE_UNAVAILABLE', `cannot reach ${host}${code ? ` (${code})` : ''}: ${(err as Error).message}`);
     }
     if (attempt < settings.retries) {

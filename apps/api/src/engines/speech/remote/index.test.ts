@@ -6,16 +6,12 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { loadConfig, REMOTE_SPEECH_ENGINE_NAMES } from '../../../config/config.js';
 import {
-  AzureSpeechToText,
-  AzureTextToSpeech,
+  AzureSpeech,
   createRemoteSpeechToText,
   createRemoteTextToSpeech,
-  ElevenLabsSpeechToText,
-  ElevenLabsTextToSpeech,
-  GoogleSpeechToText,
-  GoogleTextToSpeech,
-  OpenAISpeechToText,
-  OpenAITextToSpeech,
+  ElevenLabsSpeech,
+  GoogleSpeech,
+  OpenAISpeech,
   REMOTE_SPEECH_ENGINES,
   type RemoteSpeechOptions,
 } from './index.js';
@@ -34,21 +30,10 @@ describe('remote speech factories', () => {
       GOOGLE_SPEECH_KEY: 'g-1',
     });
     const options: RemoteSpeechOptions = config.speechRemote;
-    const stt = {
-      openai: OpenAISpeechToText,
-      elevenlabs: ElevenLabsSpeechToText,
-      azure: AzureSpeechToText,
-      google: GoogleSpeechToText,
-    };
-    const tts = {
-      openai: OpenAITextToSpeech,
-      elevenlabs: ElevenLabsTextToSpeech,
-      azure: AzureTextToSpeech,
-      google: GoogleTextToSpeech,
-    };
+    const engines = { openai: OpenAISpeech, elevenlabs: ElevenLabsSpeech, azure: AzureSpeech, google: GoogleSpeech };
     for (const name of REMOTE_SPEECH_ENGINES) {
-      assert.ok(createRemoteSpeechToText(name, options) instanceof stt[name], name);
-      assert.ok(createRemoteTextToSpeech(name, options) instanceof tts[name], name);
+      assert.ok(createRemoteSpeechToText(name, options) instanceof engines[name], name);
+      assert.ok(createRemoteTextToSpeech(name, options) instanceof engines[name], name);
     }
   });
 });

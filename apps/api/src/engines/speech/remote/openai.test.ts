@@ -1,7 +1,10 @@
 /** OpenAI-compatible speech engines against a local server speaking /v1/audio/* (fakes.test-helpers). */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { KEY, TRANSCRIPT, liveRoundTrip, remoteEngineContract, remoteOptions } from './contract.test-helpers.js';
+import { KEY, TRANSCRIPT, liveRoundTrip, remoteEngineContract, remoteOptions } from './remote-contract.test-helpers.js';
+import { ffmpeg } from './fakes.test-helpers.js';
 
 describe('OpenAI-compatible speech engines (local server speaking the protocol)', () => {
   const s = remoteEngineContract('openai', {
@@ -56,6 +59,18 @@ describe('OpenAI-compatible speech engines (local server speaking the protocol)'
     // The fake demands the key, so this must fail with its 401 — and the request carried none.
     await assert.rejects(s.stt({}, '').transcribe(s.question));
     assert.equal(s.fake.seen.at(-1)!.headers.authorization, undefined);
+  });
+
+  it('a file that already is 16 kHz mono 16-bit WAV goes as it is; others are converted', async () => {
+    const ready = join(s.dir, 'ready.wav');
+    ffmpeg('-i', s.question, '-ac', '1', '-ar', '16000', ready);
+    await s.stt().transcribe(ready);
+    const sent = Buffer.from(await (s.fake.seen.at(-1)!.fields?.file as File).arrayBuffer());
+    assert.ok(sent.equals(readFileSync(ready)), 'the bytes of the file');
+    await s.stt().transcribe(s.question);
+    const converted = Buffer.from(await (s.fake.seen.at(-1)!.fields?.file as File).arrayBuffer());
+    assert.ok(!converted.equals(readFileSync(s.question)));
+    assert.equal(converted.readUInt32LE(24), 16000);
   });
 
   it('the base URL may end in /v1 or a slash', async () => {

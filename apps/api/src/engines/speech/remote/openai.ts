@@ -3,43 +3,36 @@
  * `response_format`, optional `language`) and `POST /v1/audio/speech` (JSON `{model, input, voice,
  * response_format}` → the audio bytes). OpenAI itself, and the servers that copy its API
  * (speaches/faster-whisper-server, LocalAI, vLLM, Kokoro-FastAPI…). The key, when there is one,
- * goes as `Authorization: Bearer …`.
+ * goes as `Authorization: Bearer …`; a local server may need none.
  */
 import type { SpeechAudio, SpeechToText, TextToSpeech, Transcript } from '../port.js';
-import { RemoteEngine, stripBase, withoutKey, type SynthesizeOptions, type TranscribeOptions } from './base.js';
+import { audioForm, RemoteEngine, stripBase, type SynthesizeOptions, type TranscribeOptions } from './base.js';
 import { normaliseLanguage } from './language.js';
-import type { RemoteHttpOptions, RemoteSpeechOptions } from './options.js';
+import type { VendorOptions } from './options.js';
 
-type OpenAIOptions = RemoteSpeechOptions['openai'] & RemoteHttpOptions;
-
-function auth(key: string | undefined): Record<string, string> {
-  return key ? { authorization: `Bearer ${key}` } : {};
-}
-
-export class OpenAISpeechToText extends RemoteEngine implements SpeechToText {
+export class OpenAISpeech extends RemoteEngine<VendorOptions<'openai'>> implements SpeechToText, TextToSpeech {
   private readonly base: string;
 
-  private readonly options: Omit<OpenAIOptions, 'apiKey'>;
-
-  constructor(options: OpenAIOptions) {
-    super('OpenAI speech-to-text', options.apiKey, options);
-    this.options = withoutKey(options);
+  constructor(options: VendorOptions<'openai'>) {
+    super('OpenAI speech', options);
     this.base = stripBase(options.baseUrl);
+  }
+
+  private headers(accept: string): Record<string, string> {
+    return { ...(this.key ? { authorization: `Bearer ${this.key}` } : {}), accept };
   }
 
   transcribe(path: string, options: TranscribeOptions = {}): Promise<Transcript> {
     return this.transcribeWith(path, options.signal, async (wav) => {
       const { body } = await this.call({
         url: `${this.base}/v1/audio/transcriptions`,
-        headers: { ...auth(this.key), accept: 'application/json' },
-        body: () => {
-          const form = new FormData();
-          form.append('file', new Blob([wav], { type: 'audio/wav' }), 'audio.wav');
-          form.append('model', this.options.sttModel);
-          form.append('response_format', this.options.sttResponseFormat);
-          if (options.language) form.append('language', options.language.slice(0, 2));
-          return form;
-        },
+        headers: this.headers('application/json'),
+        body: () =>
+          audioForm(wav, {
+            model: this.options.sttModel,
+            response_format: this.options.sttResponseFormat,
+            language: options.language?.slice(0, 2),
+          }),
         failure: 'TRANSCRIBE_FAILED',
         signal: options.signal,
       });
@@ -50,18 +43,6 @@ export class OpenAISpeechToText extends RemoteEngine implements SpeechToText {
       };
     });
   }
-}
-
-export class OpenAITextToSpeech extends RemoteEngine implements TextToSpeech {
-  private readonly base: string;
-
-  private readonly options: Omit<OpenAIOptions, 'apiKey'>;
-
-  constructor(options: OpenAIOptions) {
-    super('OpenAI text-to-speech', options.apiKey, options);
-    this.options = withoutKey(options);
-    this.base = stripBase(options.baseUrl);
-  }
 
   synthesize(text: string, options: SynthesizeOptions = {}): Promise<SpeechAudio> {
     return this.synthesizeWith(text, options.signal, async () => {
@@ -69,7 +50,7 @@ export class OpenAITextToSpeech extends RemoteEngine implements TextToSpeech {
       const mimeType = format === 'wav' ? 'audio/wav' : 'audio/mpeg';
       const { body } = await this.call({
         url: `${this.base}/v1/audio/speech`,
-        headers: { ...auth(this.key), 'content-type': 'application/json', accept: mimeType },
+        headers: { ...this.headers(mimeType), 'content-type': 'application/json' },
         body: () =>
           JSON.stringify({
             model: this.options.ttsModel,

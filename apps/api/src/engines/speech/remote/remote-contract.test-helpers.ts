@@ -6,7 +6,6 @@
  * only when a real key is configured.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +13,7 @@ import { inspect } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { SpeechError, type SpeechToText, type TextToSpeech } from '../port.js';
 import {
+  ffmpeg,
   makeTtsFixtures,
   readWav,
   speak,
@@ -91,7 +91,8 @@ export function useSuite(vendor: Vendor): Suite {
   return suite;
 }
 
-const isSpeechError = (code: SpeechError['code'], match?: RegExp) => (err: unknown) => {
+/** An assert.rejects check: a `SpeechError` with `code`, never the key, matching `match`. */
+export const isSpeechError = (code: SpeechError['code'], match?: RegExp) => (err: unknown) => {
   assert.ok(err instanceof SpeechError, `expected a SpeechError, got ${String(err)}`);
   assert.equal(err.code, code, err.message);
   assert.ok(!err.message.includes(KEY), `the key leaked: ${err.message}`);
@@ -130,7 +131,7 @@ export function remoteEngineContract(vendor: Vendor, c: ContractOptions): Suite 
 
     it('takes any format ffmpeg reads (an MP3 here)', async () => {
       const mp3 = join(s.dir, 'question.mp3');
-      execFileSync('ffmpeg', ['-nostdin', '-loglevel', 'error', '-y', '-i', s.question, '-b:a', '64k', mp3]);
+      ffmpeg('-i', s.question, '-b:a', '64k', mp3);
       const t = await s.stt().transcribe(mp3);
       assert.equal(t.text, TRANSCRIPT);
       assert.ok(Math.abs(t.durationSeconds - s.questionSeconds) < 0.15, `duration ${t.durationSeconds}`);
@@ -138,19 +139,7 @@ export function remoteEngineContract(vendor: Vendor, c: ContractOptions): Suite 
 
     it('silence comes back as an empty transcript, not a failure', async () => {
       const silent = join(s.dir, 'silent.wav');
-      execFileSync('ffmpeg', [
-        '-nostdin',
-        '-loglevel',
-        'error',
-        '-y',
-        '-f',
-        'lavfi',
-        '-i',
-        'anullsrc=r=44100:cl=stereo',
-        '-t',
-        '1.5',
-        silent,
-      ]);
+      ffmpeg('-f', 'lavfi', '-i', 'anullsrc=r=44100:cl=stereo', '-t', '1.5', silent);
       const t = await s.stt().transcribe(silent);
       assert.equal(t.text, '');
       assert.ok(Math.abs(t.durationSeconds - 1.5) < 0.02);
