@@ -239,6 +239,14 @@ export function remoteEngineContract(vendor: Vendor, c: ContractOptions): Suite 
       assert.ok(performance.now() - started < 2000);
     });
 
+    it('no request so far carried the key in its URL', () => {
+      assert.ok(s.fake.seen.length > 10);
+      for (const seen of s.fake.seen) {
+        assert.ok(!seen.path.includes(KEY), seen.path);
+        assert.ok(!decodeURIComponent(seen.query.toString()).includes(KEY), seen.query.toString());
+      }
+    });
+
     it('an unreachable server: ENGINE_UNAVAILABLE naming the host, never the key', async () => {
       const over = remoteOptions('http://127.0.0.1:9', KEY, { retries: 1 });
       const dead = createRemoteSpeechToText(vendor, over);
