@@ -112,4 +112,65 @@ describe('config', () => {
       );
     }
   });
+  it('remote speech engines: defaults, keys, endpoints without trailing slashes, bad values named', () => {
+    const d = loadConfig({ DATA_DIR: tmp() }).speechRemote;
+    assert.equal(d.timeoutMs, 30_000);
+    assert.equal(d.retries, 2);
+    assert.equal(d.language, 'en-US');
+    assert.deepEqual(d.openai, {
+      baseUrl: 'https://api.openai.com',
+      apiKey: undefined,
+      sttModel: 'whisper-1',
+      sttResponseFormat: 'verbose_json',
+      ttsModel: 'tts-1',
+      voice: 'alloy',
+      ttsFormat: 'wav',
+    });
+    assert.equal(d.elevenlabs.baseUrl, 'https://api.elevenlabs.io');
+    assert.equal(d.elevenlabs.outputFormat, 'mp3_44100_128');
+    assert.deepEqual(d.azure, {
+      region: undefined,
+      apiKey: undefined,
+      endpoint: undefined,
+      voice: 'en-US-JennyNeural',
+    });
+    assert.equal(d.google.sttEndpoint, 'https://speech.googleapis.com');
+    assert.equal(d.google.ttsEndpoint, 'https://texttospeech.googleapis.com');
+    const c = loadConfig({
+      DATA_DIR: tmp(),
+      SPEECH_OPENAI_URL: 'http://whisper.lan:8000/',
+      SPEECH_OPENAI_KEY: 'sk-1',
+      ELEVENLABS_API_KEY: 'xi-1',
+      ELEVENLABS_OUTPUT_FORMAT: 'pcm_16000',
+      AZURE_SPEECH_REGION: 'westeurope',
+      AZURE_SPEECH_KEY: 'az-1',
+      GOOGLE_SPEECH_KEY: 'g-1',
+      GOOGLE_TTS_VOICE: 'en-GB-Standard-A',
+      SPEECH_REMOTE_LANGUAGE: 'de-DE',
+    }).speechRemote;
+    assert.equal(c.openai.baseUrl, 'http://whisper.lan:8000');
+    assert.deepEqual(
+      [c.openai.apiKey, c.elevenlabs.apiKey, c.azure.apiKey, c.google.apiKey],
+      ['sk-1', 'xi-1', 'az-1', 'g-1'],
+    );
+    assert.equal(c.elevenlabs.outputFormat, 'pcm_16000');
+    assert.equal(c.azure.region, 'westeurope');
+    assert.equal(c.google.voice, 'en-GB-Standard-A');
+    assert.equal(c.language, 'de-DE');
+    for (const [name, value] of [
+      ['SPEECH_OPENAI_URL', 'api.openai.com'],
+      ['SPEECH_OPENAI_TTS_FORMAT', 'flac'],
+      ['ELEVENLABS_OUTPUT_FORMAT', 'ulaw_8000'],
+      ['AZURE_SPEECH_REGION', 'West Europe'],
+      ['GOOGLE_SPEECH_ENDPOINT', 'ftp://x'],
+      ['SPEECH_REMOTE_LANGUAGE', 'english'],
+      ['SPEECH_REMOTE_RETRIES', '9'],
+    ] as const) {
+      assert.throws(
+        () => loadConfig({ DATA_DIR: tmp(), [name]: value }),
+        (err: unknown) => err instanceof ConfigError && err.message.includes(name),
+        `${name}=${value}`,
+      );
+    }
+  });
 });

@@ -23,6 +23,15 @@ const csv = z.string().transform((v) =>
     .filter(Boolean),
 );
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const httpUrl = z
+  .string()
+  .regex(/^https?:\/\/[^\s]+$/, 'must be an http(s):// URL')
+  .transform((v) => v.replace(/\/+$/, ''));
+/** A model, voice or voice id as the speech vendors name them. */
+const speechName = z.string().regex(/^[A-Za-z0-9._:-]{1,100}$/, 'must be a model or voice name');
+
+/** The remote speech engines (engines/speech/remote) a SPEECH_STT_ENGINE / SPEECH_TTS_ENGINE may name. */
+export const REMOTE_SPEECH_ENGINE_NAMES = ['openai', 'elevenlabs', 'azure', 'google'] as const;
 
 /** Every variable, its default and its meaning; `.env.example` mirrors this list. */
 export const envSchema = z.object({
@@ -163,6 +172,49 @@ export const envSchema = z.object({
   ICE_SERVERS: z.string().default('[]'),
   /** A call no clinician answers within this ends (the patient is told). */
   CALL_RING_TIMEOUT_MS: int(5_000, 3_600_000).default(120_000),
+  // ── Remote speech engines (engines/speech/remote; docs/speech.md "Remote engines"). Keys: never logged. ──
+  /** Time allowed for one request to a cloud speech API, response included. */
+  SPEECH_REMOTE_TIMEOUT_MS: int(500, 600_000).default(30_000),
+  /** Further attempts after a 408/429/5xx or a dropped connection (short backoff, Retry-After honoured). */
+  SPEECH_REMOTE_RETRIES: int(0, 5).default(2),
+  /** BCP-47 locale asked of Azure and Google when the caller names no language. */
+  SPEECH_REMOTE_LANGUAGE: z
+    .string()
+    .regex(/^[a-z]{2,3}(-[A-Z]{2})?$/, 'must be a locale such as en-US')
+    .default('en-US'),
+  /** Any OpenAI-compatible server (/v1/audio/transcriptions, /v1/audio/speech). */
+  SPEECH_OPENAI_URL: httpUrl.default('https://api.openai.com'),
+  SPEECH_OPENAI_KEY: z.string().min(1).max(512).optional(),
+  SPEECH_OPENAI_STT_MODEL: speechName.default('whisper-1'),
+  /** verbose_json (Whisper: language and duration too) or json (gpt-4o-transcribe takes only json). */
+  SPEECH_OPENAI_STT_FORMAT: z.enum(['json', 'verbose_json']).default('verbose_json'),
+  SPEECH_OPENAI_TTS_MODEL: speechName.default('tts-1'),
+  SPEECH_OPENAI_VOICE: speechName.default('alloy'),
+  SPEECH_OPENAI_TTS_FORMAT: z.enum(['wav', 'mp3']).default('wav'),
+  ELEVENLABS_URL: httpUrl.default('https://api.elevenlabs.io'),
+  ELEVENLABS_API_KEY: z.string().min(1).max(512).optional(),
+  /** Default: "Rachel", one of ElevenLabs' premade voices. */
+  ELEVENLABS_VOICE_ID: speechName.default('21m00Tcm4TlvDq8ikWAM'),
+  ELEVENLABS_TTS_MODEL: speechName.default('eleven_multilingual_v2'),
+  ELEVENLABS_STT_MODEL: speechName.default('scribe_v1'),
+  /** mp3_<rate>_<kbps> (audio/mpeg) or pcm_<rate> (handed on as audio/wav). */
+  ELEVENLABS_OUTPUT_FORMAT: z
+    .string()
+    .regex(/^(mp3_\d{4,5}_\d{2,3}|pcm_\d{4,5})$/, 'must be mp3_<rate>_<kbps> or pcm_<rate>')
+    .default('mp3_44100_128'),
+  AZURE_SPEECH_REGION: z
+    .string()
+    .regex(/^[a-z0-9]{2,40}$/, 'must be an Azure region such as westeurope')
+    .optional(),
+  AZURE_SPEECH_KEY: z.string().min(1).max(512).optional(),
+  /** Replaces https://<region>.stt|tts.speech.microsoft.com (sovereign clouds, a proxy). */
+  AZURE_SPEECH_ENDPOINT: httpUrl.optional(),
+  AZURE_SPEECH_VOICE: speechName.default('en-US-JennyNeural'),
+  GOOGLE_SPEECH_KEY: z.string().min(1).max(512).optional(),
+  GOOGLE_SPEECH_ENDPOINT: httpUrl.default('https://speech.googleapis.com'),
+  GOOGLE_TTS_ENDPOINT: httpUrl.default('https://texttospeech.googleapis.com'),
+  /** e.g. en-US-Standard-C; unset = Google's choice for the language. */
+  GOOGLE_TTS_VOICE: speechName.optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -235,6 +287,70 @@ export interface Config {
   blob: BlobConfig;
   /** Patient ↔ clinician calls (docs/calls.md). */
   calls: { iceServers: IceServer[]; ringTimeoutMs: number };
+  /** Remote speech engines (engines/speech/remote); the `apiKey`s are never logged. */
+  speechRemote: SpeechRemoteConfig;
+}
+
+export interface SpeechRemoteConfig {
+  timeoutMs: number;
+  retries: number;
+  language: string;
+  openai: {
+    baseUrl: string;
+    apiKey?: string;
+    sttModel: string;
+    sttResponseFormat: 'json' | 'verbose_json';
+    ttsModel: string;
+    voice: string;
+    ttsFormat: 'wav' | 'mp3';
+  };
+  elevenlabs: {
+    baseUrl: string;
+    apiKey?: string;
+    voiceId: string;
+    ttsModel: string;
+    sttModel: string;
+    outputFormat: string;
+  };
+  azure: { region?: string; apiKey?: string; endpoint?: string; voice: string };
+  google: { apiKey?: string; sttEndpoint: string; ttsEndpoint: string; voice?: string };
+}
+
+function speechRemoteOf(env: Env): SpeechRemoteConfig {
+  return {
+    timeoutMs: env.SPEECH_REMOTE_TIMEOUT_MS,
+    retries: env.SPEECH_REMOTE_RETRIES,
+    language: env.SPEECH_REMOTE_LANGUAGE,
+    openai: {
+      baseUrl: env.SPEECH_OPENAI_URL,
+      apiKey: env.SPEECH_OPENAI_KEY,
+      sttModel: env.SPEECH_OPENAI_STT_MODEL,
+      sttResponseFormat: env.SPEECH_OPENAI_STT_FORMAT,
+      ttsModel: env.SPEECH_OPENAI_TTS_MODEL,
+      voice: env.SPEECH_OPENAI_VOICE,
+      ttsFormat: env.SPEECH_OPENAI_TTS_FORMAT,
+    },
+    elevenlabs: {
+      baseUrl: env.ELEVENLABS_URL,
+      apiKey: env.ELEVENLABS_API_KEY,
+      voiceId: env.ELEVENLABS_VOICE_ID,
+      ttsModel: env.ELEVENLABS_TTS_MODEL,
+      sttModel: env.ELEVENLABS_STT_MODEL,
+      outputFormat: env.ELEVENLABS_OUTPUT_FORMAT,
+    },
+    azure: {
+      region: env.AZURE_SPEECH_REGION,
+      apiKey: env.AZURE_SPEECH_KEY,
+      endpoint: env.AZURE_SPEECH_ENDPOINT,
+      voice: env.AZURE_SPEECH_VOICE,
+    },
+    google: {
+      apiKey: env.GOOGLE_SPEECH_KEY,
+      sttEndpoint: env.GOOGLE_SPEECH_ENDPOINT,
+      ttsEndpoint: env.GOOGLE_TTS_ENDPOINT,
+      voice: env.GOOGLE_TTS_VOICE,
+    },
+  };
 }
 
 export type BlobConfig =
@@ -433,6 +549,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     version: readVersion(),
     blob: blobConfigOf(env.BLOB_URL, env, dataDir),
     calls: { iceServers: parseIceServers(env.ICE_SERVERS), ringTimeoutMs: env.CALL_RING_TIMEOUT_MS },
+    speechRemote: speechRemoteOf(env),
   };
 }
 

@@ -11,6 +11,7 @@
  *   connection failures, a stream cut mid-way) and the original error as `cause`. The API key is
  *   sent as `Authorization: Bearer …` and never appears in an error message or a log line.
  */
+import { retryAfterMs, systemErrorCode } from '../../lib/net.js';
 import { readSSE } from './sse.js';
 import type {
   GenerateParams,
@@ -168,13 +169,6 @@ export class OpenAIEngine implements InferenceEngine {
   }
 }
 
-function retryAfterMs(value: string | null): number | undefined {
-  if (!value) return undefined;
-  if (/^\d+(\.\d+)?$/.test(value.trim())) return Math.round(Number(value) * 1000);
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
-}
-
 /** The server's own words about an error: `{error: {message}}`, `{error: "…"}`, `{message}` or text. */
 function serverMessage(text: string): string {
   try {
@@ -188,17 +182,6 @@ function serverMessage(text: string): string {
     // not JSON
   }
   return text.trim().slice(0, 300);
-}
-
-/** Walks `err.cause` for a system error code (ECONNREFUSED, ENOTFOUND, UND_ERR_…). */
-function errorCode(err: unknown): string | undefined {
-  let e: unknown = err;
-  for (let depth = 0; depth < 5 && typeof e === 'object' && e !== null; depth++) {
-    const { code, cause } = e as { code?: unknown; cause?: unknown };
-    if (typeof code === 'string') return code;
-    e = cause;
-  }
-  return undefined;
 }
 
 class Http {
@@ -228,7 +211,7 @@ class Http {
       });
     } catch (err) {
       if (signal?.aborted) throw err;
-      const code = errorCode(err);
+      const code = systemErrorCode(err);
       const what = connect.aborted ? 'timed out' : `failed${code ? ` (${code})` : ''}`;
       throw new ModelUnavailableError(`${method} ${url} ${what}`, { code: 'unreachable', retryable: true, cause: err });
     }
