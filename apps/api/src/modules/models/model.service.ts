@@ -437,6 +437,7 @@ export function presentAdmin(doc: ModelDoc, defaultModelId: string | null, loade
     loaded: mem ? { state: mem.state, memoryBytes: mem.memoryBytes, leases: mem.leases } : null,
     createdAt: doc.createdAt.toISOString(),
     updatedAt: doc.updatedAt.toISOString(),
+    metrics: doc.metrics ?? null,
   };
 }
 
