@@ -6,7 +6,7 @@ import { describeError, fieldErrorsFromApi, fieldErrorsFromZod, sentence, type F
 import { useRegisterModel } from '../api/admin-models';
 
 const ENGINES = [
-  { value: 'openai', label: 'OpenAI-compatible (vLLM, Ollama, llama.cpp server, TGI Messages API)' },
+  { value: 'openai', label: 'OpenAI-compatible (vLLM, Ollama, llama.cpp, TGI)' },
   { value: 'hf-inference', label: 'Hugging Face Text Generation Inference' },
 ] as const;
 
