@@ -240,8 +240,9 @@ describe('navigation', () => {
     ['/card', 'Medical card'],
     ['/card/print', 'Print your QR card'],
     ['/emergency/abc123', 'Emergency information'],
-    ['/admin/models', 'Models'],
-    ['/admin/fine-tune', 'Fine-tuning'],
+    // Admins only: a guest gets the forbidden page (e2e/admin-models.test.ts drives them as an admin).
+    ['/admin/models', 'Clinicians only'],
+    ['/admin/fine-tune', 'Clinicians only'],
     ['/sensors', 'Sensors'],
   ];
 

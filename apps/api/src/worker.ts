@@ -14,7 +14,7 @@ import { ConfigError, loadConfig, type Config } from './config/config.js';
 import { openQueue } from './engines/queue/index.js';
 import { openStorage } from './engines/storage/index.js';
 import { createJobRegistry, scheduleJobs } from './jobs/index.js';
-import { buildNews, buildSensors } from './container.js';
+import { buildModelService, buildNews, buildSensors } from './container.js';
 
 async function main(): Promise<void> {
   let config: Config;
@@ -42,7 +42,14 @@ async function main(): Promise<void> {
   });
   const news = buildNews({ storage, config, log });
   const sensors = buildSensors(storage);
-  const registry = createJobRegistry({ storage, logger: log, news: () => news, sensors: () => sensors });
+  const models = buildModelService({ config, storage, log });
+  const registry = createJobRegistry({
+    storage,
+    logger: log,
+    news: () => news,
+    sensors: () => sensors,
+    models: () => models,
+  });
   const queue = await openQueue({
     redisUrl: config.redisUrl,
     prefix: config.queue.prefix,

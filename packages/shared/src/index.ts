@@ -12,3 +12,4 @@ export * from './knowledge.js';
 export * from './sensors.js';
 export * from './fine-tune.js';
 export * from './calls.js';
+export * from './fine-tune-dataset.js';

@@ -48,6 +48,8 @@ export const modelAdminSchema = modelSummarySchema.extend({
     .nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
+  /** What the model scored (a fine-tune's held-out loss, eval results), by name; null: none measured. */
+  metrics: z.record(z.string(), z.number()).nullable().optional(),
 });
 export type ModelAdmin = z.infer<typeof modelAdminSchema>;
 

@@ -76,6 +76,7 @@ export const AUDIT_ACTIONS = [
   'avatar.updated',
   'avatar.deleted',
   'role.changed',
+  'model.default_changed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -28,6 +28,7 @@ export const routes: RouteObject[] = [
           { path: 'emergency/:token', lazy: () => import('./routes/emergency') },
           { path: 'admin/models', lazy: () => import('./routes/admin/models') },
           { path: 'admin/fine-tune', lazy: () => import('./routes/admin/fine-tune') },
+          { path: 'admin/fine-tune/:modelId', lazy: () => import('./routes/admin/fine-tune-job') },
           { path: 'sensors', lazy: () => import('./routes/sensors') },
           { path: 'clinician/calls', lazy: () => import('./routes/clinician-calls') },
           { path: '*', lazy: () => import('./routes/not-found') },

@@ -12,15 +12,17 @@ import {
   ProblemType,
   SMALL_MODEL_BYTES,
   type ModelAdmin,
+  type ModelStatusView,
   type ModelSummary,
+  type PullModelInput,
   type RegisterModelInput,
 } from '@medichat/shared';
 import type { ModelDoc, UserDoc } from '../../engines/storage/collections.js';
 import type { LoadedModelInfo } from '../../engines/inference/model-manager.js';
 import type { ModelDescriptor } from '../../engines/inference/port.js';
-import { AppError, notFound } from '../../lib/errors.js';
+import { AppError, conflict, notFound, unprocessable } from '../../lib/errors.js';
 import type { Principal } from '../../lib/principal.js';
-import type { ModelStore, PulledModel, PullRequest } from '../../engines/model-store/index.js';
+import { modelNameFromFile, type ModelStore, type PulledModel, type PullRequest } from '../../engines/model-store/index.js';
 import type { ModelRepository } from './model.repository.js';
 
 /** The bundled default model: SmolLM2-135M-Instruct (Q4_1 GGUF) from a package that ships it. */
@@ -253,6 +255,158 @@ export class ModelService {
     const doc = await this.registerPulled(p, !keep);
     return { doc, keptDefault: keep ? current : null };
   }
+
+  /**
+   * `POST /api/models/pull`: a registry entry with status `pulling` (a new one, or the failed pull of
+   * the same name asked again), then `enqueue` puts the `model-pull` job on the queue. 409 when the
+   * name belongs to another model or a pull of it is under way.
+   */
+  async startPull(
+    input: PullModelInput,
+    enqueue: (data: { modelId: string; source: string; name: string }, key: string) => Promise<{ id: string }>,
+  ): Promise<{ modelId: string; jobId: string; status: ModelStatusView }> {
+    const name = input.name ?? pullNameOf(input.source);
+    if (!STORE_NAME.test(name)) {
+      throw unprocessable('A pulled model is stored in a directory of its name: letters, digits, ".", "_" and "-" only.', [
+        { path: 'body.name', message: 'must be letters, digits, ".", "_" or "-" (no ":")' },
+      ]);
+    }
+    const now = this.deps.now();
+    const job: PullJob = { kind: 'pull', state: 'queued', step: 0, total: 0, error: null, jobId: null, startedAt: null };
+    const existing = await this.deps.models.findByName(name);
+    let doc: ModelDoc;
+    if (existing) {
+      const failedPull = existing.status === 'failed' && (existing.job as PullJob | null | undefined)?.kind === 'pull';
+      if (!failedPull) {
+        throw conflict(
+          existing.status === 'pulling'
+            ? `A pull of ${name} is under way.`
+            : `A model named ${name} exists already: choose another name.`,
+        );
+      }
+      doc = (await this.deps.models.update(existing.id, { status: 'pulling', source: input.source, job: { ...job }, updatedAt: now }))!;
+    } else {
+      doc = await this.deps.models.insert({
+        id: uuidv7(),
+        name,
+        engine: 'llama-cpp',
+        kind: 'base',
+        source: input.source,
+        path: '',
+        status: 'pulling',
+        baseModelId: null,
+        sizeBytes: null,
+        sha256: null,
+        job: { ...job },
+        metrics: null,
+        isDefault: false,
+        createdAt: now,
+        updatedAt: now,
+      });
+    }
+    // The job's key is chosen here and recorded first: the in-process queue may run it at once.
+    const key = `${doc.id}.${Date.now().toString(36)}`;
+    const jobId = `model-pull:${key}`;
+    doc = (await this.deps.models.update(doc.id, { job: { ...job, jobId }, updatedAt: this.deps.now() })) ?? doc;
+    const accepted = presentPullStatus(doc, this.deps.now());
+    try {
+      await enqueue({ modelId: doc.id, source: storeSourceOf(input.source), name }, key);
+    } catch (err) {
+      await this.deps.models.update(doc.id, {
+        status: 'failed',
+        job: { ...job, jobId, state: 'failed', error: 'the job queue did not take the pull' },
+        updatedAt: this.deps.now(),
+      });
+      throw err;
+    }
+    return { modelId: doc.id, jobId, status: accepted };
+  }
+
+  /**
+   * The `model-pull` job's work: pull into the store with byte progress on the registry entry
+   * (written at most every 500 ms), then the entry becomes `available` (engine, path, size,
+   * checksum from the store) or `failed` with the store's reason. Never throws for a failed pull.
+   */
+  async runPull(
+    data: { modelId: string; source: string; name: string },
+    signal: AbortSignal,
+    progress: (p: { bytes: number; total: number }) => Promise<void>,
+  ): Promise<{ ok: true; sizeBytes: number } | { ok: false; error: string }> {
+    const doc = await this.deps.models.get(data.modelId);
+    if (!doc) return { ok: false, error: 'the model entry was deleted before its pull started' };
+    const base = (doc.job as PullJob | null | undefined) ?? null;
+    const job: PullJob = {
+      kind: 'pull',
+      state: 'running',
+      step: 0,
+      total: 0,
+      error: null,
+      jobId: base?.jobId ?? null,
+      startedAt: this.deps.now().toISOString(),
+    };
+    const write = (set: Partial<ModelDoc>) => this.deps.models.update(doc.id, { ...set, updatedAt: this.deps.now() });
+    await write({ job: { ...job } });
+    let lastWrite = 0;
+    let writing: Promise<unknown> = Promise.resolve();
+    try {
+      const pulled = await this.deps.store.pull(data.source, {
+        name: data.name,
+        signal,
+        onProgress: (p) => {
+          if (p.phase !== 'download') return;
+          job.step = p.bytes;
+          job.total = p.totalBytes ?? Math.max(job.total, p.bytes);
+          const t = Date.now();
+          if (t - lastWrite < 500 && p.bytes !== p.totalBytes) return;
+          lastWrite = t;
+          const snapshot = { ...job };
+          writing = writing.then(() => Promise.all([write({ job: snapshot }), progress({ bytes: snapshot.step, total: snapshot.total })])).catch((err: unknown) => {
+            this.deps.log?.warn({ err, model: data.name }, 'could not record pull progress');
+          });
+        },
+      });
+      await writing;
+      await write({
+        status: 'available',
+        engine: pulled.engine,
+        source: pulled.source,
+        path: pulled.path,
+        sizeBytes: pulled.sizeBytes,
+        sha256: pulled.sha256,
+        job: { ...job, state: 'succeeded', step: pulled.sizeBytes, total: pulled.sizeBytes },
+      });
+      this.deps.log?.info({ model: data.name, source: pulled.source }, 'model pulled');
+      return { ok: true, sizeBytes: pulled.sizeBytes };
+    } catch (err) {
+      await writing;
+      const cancelled = signal.aborted;
+      const error = cancelled ? 'the pull was cancelled' : err instanceof Error ? err.message : String(err);
+      await write({ status: 'failed', job: { ...job, state: cancelled ? 'cancelled' : 'failed', error } });
+      this.deps.log?.warn({ model: data.name, source: data.source, error }, 'model pull failed');
+      return { ok: false, error };
+    }
+  }
+
+  /**
+   * `POST /api/models/:id/default`: make an available model the default (hot swap: the next reply
+   * uses it, replies in flight finish on theirs). 404 unknown; 409 not available, or DEFAULT_MODEL
+   * names another available model (config wins over the registry). Returns the previous default.
+   */
+  async makeDefault(modelId: string, loaded: LoadedModelInfo[] = []): Promise<{ model: ModelAdmin; previous: ModelDoc | null }> {
+    const doc = await this.deps.models.get(modelId);
+    if (!doc) throw notFound('No model has that id.');
+    if (doc.status !== 'available') {
+      throw conflict(`${doc.name} is ${doc.status}, not available: only an available model can be the default.`);
+    }
+    const previous = await this.defaultModel();
+    if (this.deps.defaultModelName && previous && previous.name === this.deps.defaultModelName && previous.id !== doc.id) {
+      throw conflict(`DEFAULT_MODEL=${previous.name} in the server's configuration pins the default: change it there.`);
+    }
+    await this.deps.models.setDefault(doc.id, this.deps.now());
+    const def = await this.defaultModel();
+    const updated = (await this.deps.models.get(doc.id)) ?? doc;
+    return { model: presentAdmin(updated, def?.id ?? null, loaded), previous };
+  }
 }
 
 export function descriptorOf(doc: ModelDoc): ModelDescriptor {
@@ -281,6 +435,69 @@ export function presentAdmin(doc: ModelDoc, defaultModelId: string | null, loade
     sizeBytes: doc.sizeBytes ?? null,
     baseModelId: doc.baseModelId ?? null,
     loaded: mem ? { state: mem.state, memoryBytes: mem.memoryBytes, leases: mem.leases } : null,
+    createdAt: doc.createdAt.toISOString(),
+    updatedAt: doc.updatedAt.toISOString(),
+    metrics: doc.metrics ?? null,
+  };
+}
+
+/** What a pull keeps in its registry entry's `job` field (the status route reads it). */
+export interface PullJob {
+  kind: 'pull';
+  state: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+  /** Bytes downloaded so far, and expected (0 while unknown). */
+  step: number;
+  total: number;
+  error: string | null;
+  jobId: string | null;
+  startedAt: string | null;
+}
+
+/** The store's directory names (engines/model-store MODEL_NAME). */
+const STORE_NAME = /^[a-z0-9][a-z0-9._-]{0,127}$/i;
+
+/** `hf:org/repo/path/file.gguf` (the API's spelling) → `hf:org/repo:path/file.gguf` (the store's). */
+export function storeSourceOf(source: string): string {
+  const m = /^hf:([^/]+\/[^/]+)\/(.+)$/.exec(source);
+  return m ? `hf:${m[1]}:${m[2]}` : source;
+}
+
+/** The registry name of a pull nobody named: the file's, else the repository's or the package's. */
+export function pullNameOf(source: string): string {
+  const parts = source.replace(/^(hf|pypi):/, '').split('/');
+  const file = parts.length > 2 ? parts.at(-1)! : null;
+  if (file?.toLowerCase().endsWith('.gguf')) return modelNameFromFile(file);
+  const last = (source.startsWith('hf:') ? parts[1] : parts[0]) ?? 'model';
+  return last.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+/, '') || 'model';
+}
+
+/** A pull's entry as `GET /api/models/:id/status` shows it (bytes as step/total). */
+export function presentPullStatus(doc: ModelDoc, now: Date): ModelStatusView {
+  const job = (doc.job as PullJob | null | undefined) ?? null;
+  const state = job?.state ?? (doc.status === 'available' ? 'succeeded' : doc.status === 'failed' ? 'failed' : 'queued');
+  let etaSeconds: number | null = null;
+  if (state === 'running' && job?.startedAt && job.step > 0 && job.total > job.step) {
+    const elapsed = (now.getTime() - Date.parse(job.startedAt)) / 1000;
+    etaSeconds = Math.round(((job.total - job.step) * elapsed) / job.step);
+  }
+  return {
+    modelId: doc.id,
+    name: doc.name,
+    kind: 'pull',
+    state,
+    step: job?.step ?? 0,
+    total: job?.total ?? 0,
+    loss: [],
+    evalLoss: [],
+    baseEvalLoss: null,
+    etaSeconds,
+    tokensPerSecond: null,
+    error: job?.error ?? null,
+    retryable: state === 'failed' || state === 'cancelled',
+    events: [],
+    gate: null,
+    baseModelId: null,
+    params: null,
     createdAt: doc.createdAt.toISOString(),
     updatedAt: doc.updatedAt.toISOString(),
   };

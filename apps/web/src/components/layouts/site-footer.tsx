@@ -1,9 +1,12 @@
 import { Link } from 'react-router';
 import { env } from '@/config/env';
 import { useEmergencyNumber } from '@/config/server-config';
+import { useSession } from '@/lib/auth-store';
 
 export function SiteFooter() {
   const number = useEmergencyNumber();
+  // The clinicians' pages are for admins only: nobody else is pointed at them.
+  const isAdmin = useSession().user?.role === 'admin';
   return (
     <footer className="mt-auto border-t border-slate-200 bg-white print:hidden dark:border-slate-800 dark:bg-slate-900">
       <div className="mx-auto flex max-w-7xl flex-col gap-6 px-4 py-8 text-sm sm:px-6 lg:flex-row lg:justify-between lg:px-8">
@@ -41,11 +44,16 @@ export function SiteFooter() {
                 Medical card
               </Link>
             </li>
-            <li>
-              <Link to="/admin/models" className="text-teal-800 underline-offset-2 hover:underline dark:text-teal-300">
-                For clinicians
-              </Link>
-            </li>
+            {isAdmin ? (
+              <li>
+                <Link
+                  to="/admin/models"
+                  className="text-teal-800 underline-offset-2 hover:underline dark:text-teal-300"
+                >
+                  For clinicians
+                </Link>
+              </li>
+            ) : null}
           </ul>
         </nav>
       </div>

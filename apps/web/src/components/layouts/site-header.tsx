@@ -8,21 +8,26 @@ import { LogoMark } from '@/components/ui/logo';
 import { AccountMenu } from './account-menu';
 import { ThemeToggle } from './theme-toggle';
 
-/** `section`: the path prefix that marks the item current (the admin item covers every /admin page). */
-const NAV = [
+/**
+ * `section`: the path prefix that marks the item current (the admin item covers every /admin page).
+ * `admin`: shown to admins only (patients and guests never see the clinicians' pages).
+ */
+const NAV: ReadonlyArray<{ to: string; label: string; section: string; admin?: boolean }> = [
   { to: '/chat', label: 'Chat', section: '/chat' },
   { to: '/dashboard', label: 'Dashboard', section: '/dashboard' },
   { to: '/card', label: 'Medical card', section: '/card' },
   { to: '/sensors', label: 'Sensors', section: '/sensors' },
-  { to: '/admin/models', label: 'Clinicians', section: '/admin' },
-] as const;
+  { to: '/admin/models', label: 'Clinicians', section: '/admin', admin: true },
+];
 
 function inSection(pathname: string, section: string): boolean {
   return pathname === section || pathname.startsWith(`${section}/`);
 }
 
 function NavItems({ pathname }: { pathname: string }) {
-  return NAV.map((item) => {
+  const { user } = useSession();
+  const isAdmin = user?.role === 'admin';
+  return NAV.filter((item) => !item.admin || isAdmin).map((item) => {
     const current = inSection(pathname, item.section);
     return (
       <li key={item.to}>

@@ -22,6 +22,7 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   'avatar.updated': 'Profile picture changed',
   'avatar.deleted': 'Profile picture removed',
   'role.changed': 'Role changed',
+  'model.default_changed': 'Default model changed',
 };
 
 /** The label of an action from the wire (a string: an action newer than this page shows as itself). */
