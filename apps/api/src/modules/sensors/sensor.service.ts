@@ -20,6 +20,7 @@ import {
   type ReadingBucketOut,
   type ReadingFlag,
   type ReadingInput,
+  type ReadingSources,
   type ReadingsPage,
   type ReadingsQuery,
   type ReadingType,
@@ -223,6 +224,18 @@ export class SensorService {
 
   async deleteSource(owner: string, source: string): Promise<number> {
     return this.readings.deleteSource(owner, source);
+  }
+
+  /** The owner's sources with counts and time spans (what `deleteSource` takes). */
+  async sources(owner: string): Promise<ReadingSources> {
+    return {
+      sources: (await this.readings.sources(owner)).map((x) => ({
+        source: x.source,
+        count: x.count,
+        first: new Date(x.first).toISOString(),
+        last: new Date(x.last).toISOString(),
+      })),
+    };
   }
 
   /**

@@ -5,6 +5,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
+  importStatusSchema,
+  readingSourcesSchema,
   readingsBatchSchema,
   readingsDeleteQuerySchema,
   readingsIngestResultSchema,
@@ -139,14 +141,7 @@ export const sensorRoutes: FastifyPluginAsyncZod<{ config: Pick<Config, 'dataDir
         tags: ['sensors'],
         summary: 'State and progress of an import',
         params: z.object({ jobId: z.string().min(1).max(200) }),
-        response: {
-          200: z.object({
-            state: z.string(),
-            progress: z.unknown(),
-            result: z.unknown().optional(),
-            error: z.string().optional(),
-          }),
-        },
+        response: { 200: importStatusSchema },
       },
     },
     async (request) => {
@@ -193,6 +188,22 @@ export const sensorRoutes: FastifyPluginAsyncZod<{ config: Pick<Config, 'dataDir
     async (request, reply) => {
       reply.header('cache-control', 'private, no-store');
       return sensors.query(currentUserId(request), request.query);
+    },
+  );
+
+  app.get(
+    '/api/sensors/sources',
+    {
+      preHandler: requireUser,
+      schema: {
+        tags: ['sensors'],
+        summary: "Where the caller's readings came from: each source with its count and time span",
+        response: { 200: readingSourcesSchema },
+      },
+    },
+    async (request, reply) => {
+      reply.header('cache-control', 'private, no-store');
+      return sensors.sources(currentUserId(request));
     },
   );
 
