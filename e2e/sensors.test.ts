@@ -321,4 +321,27 @@ describe('sensors: import, charts, consent', () => {
     await screenshot(page, 'sensors-consent-warning');
     assertNoConsoleErrors(errors, 'chat with readings');
   });
+
+  test("deleting one source's readings asks first, then removes them and their chart", async () => {
+    const { page, errors } = opened;
+    await goto(page, server.url, '/sensors');
+    await chart(page, 'blood_pressure').locator('canvas').first().waitFor({ timeout: 20_000 });
+    const before = await readingCount(token);
+    const open = page.getByRole('button', { name: 'Delete the readings from apple-health:Withings' });
+    await open.click();
+    const dialog = page.getByRole('dialog', { name: 'Delete these readings?' });
+    await dialog.waitFor();
+    assert.match((await dialog.textContent()) ?? '', new RegExp(`All ${DAYS * 2} readings from apple-health:Withings`));
+    // Cancel keeps everything.
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    assert.equal(await readingCount(token), before);
+    await open.click();
+    await assertNoAxeViolations(page, '/sensors (delete dialog)');
+    await dialog.getByRole('button', { name: 'Delete readings' }).click();
+    await page.getByText(`Deleted ${DAYS * 2} readings from apple-health:Withings.`).waitFor();
+    assert.equal(await readingCount(token), before - DAYS * 2);
+    await chart(page, 'blood_pressure').waitFor({ state: 'detached' });
+    await chart(page, 'heart_rate').locator('canvas').first().waitFor();
+    assertNoConsoleErrors(errors, 'delete a source');
+  });
 });
