@@ -23,7 +23,7 @@ import {
   zipAppleHealthExport,
   type GeneratedExport,
 } from '../apps/api/src/modules/sensors/apple-health.test-helpers.js';
-import { GOOD_PASSWORD, uniqueEmail } from './fixtures/api.js';
+import { GOOD_PASSWORD, call, uniqueEmail } from './fixtures/api.js';
 import {
   assertAccessibleInBothThemes,
   assertNoAxeViolations,
@@ -48,23 +48,9 @@ let generated: GeneratedExport;
 /** Midnight UTC, DAYS days ago: the export's first day. */
 const start = Math.floor((Date.now() - DAYS * DAY) / DAY) * DAY;
 
-async function api<T>(
-  method: string,
-  path: string,
-  token?: string,
-  body?: unknown,
-): Promise<{ status: number; body: T }> {
-  const res = await fetch(server.url + path, {
-    method,
-    headers: {
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
-}
+/** A JSON call to the test server (fixtures/api.ts). */
+const api = async <T>(method: string, path: string, token?: string, body?: unknown) =>
+  call<T>(server.url, method, path, { token, body });
 
 before(async () => {
   assertWebBuilt();
