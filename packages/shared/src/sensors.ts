@@ -303,6 +303,22 @@ export interface ImportResult {
 
 export const readingsDeleteQuerySchema = z.object({ source: sourceId }).strict();
 
+/** `GET /api/sensors/sources`: where the owner's readings came from (what DELETE takes). */
+export const readingSourcesSchema = z.object({
+  sources: z.array(z.object({ source: z.string(), count: z.number().int(), first: z.string(), last: z.string() })),
+});
+export type ReadingSources = z.infer<typeof readingSourcesSchema>;
+
+/** `GET /api/sensors/import/:jobId`. */
+export const importStatusSchema = z.object({
+  /** The queue's state: waiting, active, completed, failed (delayed / retrying in between). */
+  state: z.string(),
+  progress: z.unknown(),
+  result: z.unknown().optional(),
+  error: z.string().optional(),
+});
+export type ImportStatus = z.infer<typeof importStatusSchema>;
+
 // ---- news (the dashboard's news card) ----
 
 export const newsItemSchema = z.object({

@@ -79,6 +79,16 @@ export interface ReadingStore {
     range: ReadingRange & { type: string; bucketMs: number; afterBucket?: number; limit: number },
   ): Promise<Bucket[]>;
   deleteSource(owner: string, source: string): Promise<number>;
+  /** The owner's sources, by name, with how many readings each and their time span. */
+  sources(owner: string): Promise<SourceSummary[]>;
+}
+
+export interface SourceSummary {
+  source: string;
+  count: number;
+  /** Epoch ms of the earliest and latest reading start. */
+  first: number;
+  last: number;
 }
 
 export function openReadingStore(engine: StorageEngine): ReadingStore {
@@ -198,6 +208,10 @@ export class SqliteReadingStore implements ReadingStore {
         )
         .safeIntegers(false),
       deleteSource: db.prepare('DELETE FROM readings WHERE owner = ? AND source = ?'),
+      sources: db.prepare(
+        `SELECT source, count(*) AS count, min(start) AS first, max(start) AS last
+         FROM readings WHERE owner = ? GROUP BY source ORDER BY source`,
+      ),
     };
   }
 
@@ -248,6 +262,10 @@ export class SqliteReadingStore implements ReadingStore {
 
   async deleteSource(owner: string, source: string) {
     return this.s.deleteSource.run(owner, source).changes;
+  }
+
+  async sources(owner: string): Promise<SourceSummary[]> {
+    return this.s.sources.all(owner) as SourceSummary[];
   }
 }
 
@@ -381,5 +399,22 @@ export class MongoReadingStore implements ReadingStore {
   async deleteSource(owner: string, source: string) {
     await this.ensure();
     return (await this.c.deleteMany({ o: owner, s: source })).deletedCount;
+  }
+
+  async sources(owner: string): Promise<SourceSummary[]> {
+    await this.ensure();
+    // distinct + per source count / first / last: FerretDB has no $min/$max accumulators in $group.
+    const names = ((await this.c.distinct('s', { o: owner })) as string[]).sort();
+    return Promise.all(
+      names.map(async (source) => {
+        const filter = { o: owner, s: source };
+        const [count, first, last] = await Promise.all([
+          this.c.countDocuments(filter),
+          this.c.findOne(filter, { sort: { t: 1 }, projection: { t: 1 } }),
+          this.c.findOne(filter, { sort: { t: -1 }, projection: { t: 1 } }),
+        ]);
+        return { source, count, first: first?.t.getTime() ?? 0, last: last?.t.getTime() ?? 0 };
+      }),
+    );
   }
 }

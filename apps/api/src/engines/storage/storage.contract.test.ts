@@ -1096,6 +1096,18 @@ for (const engineCase of cases) {
 
     it("deletes one source's readings of one owner only", async () => {
       await store.insertBatch([hr(0, { owner: `${owner}-other`, source: 'strap' })]);
+      const before = await store.sources(owner);
+      const strap = before.find((x) => x.source === 'strap');
+      assert.ok(strap && strap.count >= 1 && strap.first <= strap.last, JSON.stringify(before));
+      assert.deepEqual(
+        before.map((x) => x.source),
+        [...before.map((x) => x.source)].sort(),
+        'sources come sorted by name',
+      );
+      assert.deepEqual(
+        (await store.sources(`${owner}-other`)).map((x) => [x.source, x.count, x.first, x.last]),
+        [['strap', 1, hr(0).start, hr(0).start]],
+      );
       assert.equal(await store.deleteSource(owner, 'strap'), 1);
       assert.equal(
         (await store.list({ owner, from: t0, to: t0 + 86_400_000, limit: 1000 })).filter((r) => r.source === 'strap')
@@ -1103,6 +1115,10 @@ for (const engineCase of cases) {
         0,
       );
       assert.equal((await store.list({ owner: `${owner}-other`, from: t0, to: t0 + 86_400_000, limit: 10 })).length, 1);
+      assert.equal(
+        (await store.sources(owner)).find((x) => x.source === 'strap'),
+        undefined,
+      );
     });
 
     it('keeps nothing of a batch that fails part-way, and keeps what was stored before', async () => {

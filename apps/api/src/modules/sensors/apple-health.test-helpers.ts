@@ -6,7 +6,10 @@
  * Written to a stream chunk by chunk, so a 200 MB export costs no memory to make.
  */
 import { createWriteStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { once } from 'node:events';
+import { pipeline } from 'node:stream/promises';
+import yazl from 'yazl';
 
 const HEADER = `<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE HealthData [
@@ -142,4 +145,31 @@ export async function writeAppleHealthExport(
   out.end();
   await once(out, 'finish');
   return g;
+}
+
+/**
+ * Zips an export.xml the way the Health app shares it: `apple_health_export/export.xml` beside
+ * `export_cda.xml` (listed first, so the importer must pick the right entry) and a workout route.
+ * Streamed by yazl (deflate), so a 200 MB export zips without holding it in memory.
+ */
+export async function zipAppleHealthExport(xmlFile: string, zipFile: string): Promise<number> {
+  const zip = new yazl.ZipFile();
+  const mtime = new Date('2026-12-01T09:00:00Z');
+  zip.addBuffer(
+    Buffer.from(
+      '<?xml version="1.0" encoding="UTF-8"?>\n<ClinicalDocument xmlns="urn:hl7-org:v3"></ClinicalDocument>\n',
+    ),
+    'apple_health_export/export_cda.xml',
+    { mtime },
+  );
+  zip.addFile(xmlFile, 'apple_health_export/export.xml', { mtime });
+  zip.addBuffer(
+    Buffer.from('<?xml version="1.0" encoding="UTF-8"?>\n<gpx version="1.1" creator="Apple Health Export"></gpx>\n'),
+    'apple_health_export/workout-routes/route_2026-11-30_7.12pm.gpx',
+    { mtime },
+  );
+  zip.end();
+  const out = createWriteStream(zipFile);
+  await pipeline(zip.outputStream, out);
+  return (await stat(zipFile)).size;
 }

@@ -1,7 +1,9 @@
 /**
  * Imports of health exports into readings, streamed with flat memory:
  *
- * - Apple Health `export.xml` (hundreds of MB): read in 64 KiB chunks through saxes (a streaming,
+ * - Apple Health `export.zip` as the phone shares it (`apple_health_export/export.xml` inside, read
+ *   straight out of the archive by yauzl, never unpacked to disk) or a bare `export.xml`
+ *   (hundreds of MB): read in 64 KiB chunks through saxes (a streaming,
  *   well-formedness-checking XML parser; it expands no DTD entities — a doctype that declares any
  *   is refused before a record is read, so entity-expansion bombs never start). `Record` elements
  *   of the known quantity types become readings; systolic and diastolic records of one blood
@@ -17,8 +19,10 @@
  * independent measurements, and one bad sample from a device must not lose a year of data.
  */
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import { SaxesParser } from 'saxes';
+import yauzl from 'yauzl';
 import type { ReadingInput, ReadingType } from '@medichat/shared';
 
 export type ImportFormat = 'apple-health' | 'google-fit' | 'health-connect';
@@ -46,6 +50,69 @@ const SYSTOLIC = 'HKQuantityTypeIdentifierBloodPressureSystolic';
 const DIASTOLIC = 'HKQuantityTypeIdentifierBloodPressureDiastolic';
 const SLEEP = 'HKCategoryTypeIdentifierSleepAnalysis';
 
+/** The largest `export.xml` taken out of a zip (uncompressed; the 1 GiB upload limit is on the zip). */
+export const EXPORT_XML_MAX_BYTES = 4 * 1024 ** 3;
+
+/** Whether the file starts like a zip archive (a local file header, `PK\x03\x04`). */
+async function isZip(file: string): Promise<boolean> {
+  const handle = await open(file, 'r');
+  try {
+    const head = Buffer.alloc(4);
+    const { bytesRead } = await handle.read(head, 0, 4, 0);
+    return bytesRead === 4 && head.readUInt32LE(0) === 0x04034b50;
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * The `export.xml` of an Apple Health export, as a byte stream with its size: the file itself, or
+ * the entry `…/export.xml` of a zip (not `export_cda.xml`, not the workout routes). yauzl reads the
+ * central directory and checks each entry's size and CRC as it inflates, so a truncated or lying
+ * archive fails the stream instead of yielding garbage.
+ */
+async function openAppleExport(file: string, signal?: AbortSignal): Promise<{ stream: Readable; total: number }> {
+  if (!(await isZip(file))) {
+    return {
+      stream: createReadStream(file, { highWaterMark: 64 * 1024, signal }),
+      total: (await stat(file)).size,
+    };
+  }
+  let zip: yauzl.ZipFile;
+  try {
+    zip = await yauzl.openPromise(file, { lazyEntries: true, autoClose: false, validateEntrySizes: true });
+  } catch (err) {
+    throw new ImportError(`not a readable zip archive: ${(err as Error).message}`);
+  }
+  const entry = await new Promise<yauzl.Entry | null>((resolve, reject) => {
+    zip.on('entry', (e: yauzl.Entry) => {
+      if (/(^|\/)export\.xml$/.test(e.fileName)) resolve(e);
+      else zip.readEntry();
+    });
+    zip.on('end', () => resolve(null));
+    zip.on('error', (err: Error) => reject(new ImportError(`not a readable zip archive: ${err.message}`)));
+    zip.readEntry();
+  }).catch((err: unknown) => {
+    zip.close();
+    throw err;
+  });
+  const refuse = (message: string) => {
+    zip.close();
+    return new ImportError(message);
+  };
+  if (!entry) throw refuse('the zip holds no export.xml (share the export from the Health app as it is)');
+  if (entry.isEncrypted()) throw refuse('the zip is encrypted');
+  if (!entry.canDecodeFileData()) throw refuse('the zip uses a compression method that is not supported');
+  if (entry.uncompressedSize > EXPORT_XML_MAX_BYTES)
+    throw refuse(`export.xml unpacks to ${entry.uncompressedSize} bytes; at most ${EXPORT_XML_MAX_BYTES} are taken`);
+  const stream = await zip.openReadStreamPromise(entry).catch((err: Error) => {
+    throw refuse(`the zip entry cannot be read: ${err.message}`);
+  });
+  stream.once('close', () => zip.close());
+  signal?.addEventListener('abort', () => stream.destroy(signal.reason as Error), { once: true });
+  return { stream, total: entry.uncompressedSize };
+}
+
 /** `2026-11-01 08:00:00 +0100` (Apple's format) → ISO 8601, or null. */
 export function appleDate(s: string | undefined): string | null {
   const m = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}) ([+-]\d{2})(\d{2})$/.exec(s ?? '');
@@ -67,7 +134,6 @@ export async function streamAppleHealth(
   between: (bytesRead: number, totalBytes: number) => Promise<void>,
   signal?: AbortSignal,
 ): Promise<{ records: number; unknown: number }> {
-  const total = (await stat(file)).size;
   const parser = new SaxesParser({ xmlns: false, position: false });
   let records = 0;
   let unknown = 0;
@@ -137,16 +203,24 @@ export async function streamAppleHealth(
   });
 
   let read = 0;
-  const stream = createReadStream(file, { highWaterMark: 64 * 1024, encoding: 'utf8', signal });
-  for await (const chunk of stream as AsyncIterable<string>) {
-    read += Buffer.byteLength(chunk);
-    parser.write(chunk);
-    if (failure) {
-      stream.destroy();
-      throw failure;
+  const { stream, total } = await openAppleExport(file, signal);
+  // A multi-byte character may straddle two chunks: the decoder carries it over.
+  const decoder = new TextDecoder('utf-8');
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      read += chunk.length;
+      parser.write(decoder.decode(chunk, { stream: true }));
+      if (failure) throw failure;
+      await between(read, total);
     }
-    await between(read, total);
+  } catch (err) {
+    if (err instanceof ImportError || signal?.aborted) throw err;
+    // The zip's inflate (bad data, size or CRC mismatch) or the read failed.
+    throw new ImportError(`the export could not be read: ${(err as Error).message}`);
+  } finally {
+    stream.destroy();
   }
+  parser.write(decoder.decode());
   parser.close();
   if (failure) throw failure;
   // A lone half of a blood pressure is no reading.

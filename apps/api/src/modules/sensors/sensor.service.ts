@@ -20,6 +20,7 @@ import {
   type ReadingBucketOut,
   type ReadingFlag,
   type ReadingInput,
+  type ReadingSources,
   type ReadingsPage,
   type ReadingsQuery,
   type ReadingType,
@@ -110,7 +111,12 @@ export class SensorService {
     const issues: FieldIssue[] = [];
     const rows: ReadingRow[] = [];
     const latest = this.now().getTime() + READING_FUTURE_SKEW_MS;
-    const seen = new Map<string, number>();
+    // Duplicates within the batch, by (type, source) then start: a numeric key per reading, and the
+    // inner map of the previous reading reused (a batch is mostly one type from one source). A
+    // string key per reading cost more than the rest of the checks together (bench/sensors.bench.ts).
+    const seen = new Map<string, Map<number, number>>();
+    let lastGroup = '';
+    let lastSeen: Map<number, number> | undefined;
     inputs.forEach((r, i) => {
       const at = (field: string, message: string) => issues.push({ path: `readings.${i}.${field}`, message });
       const info = READING_TYPE_INFO[r.type];
@@ -154,10 +160,15 @@ export class SensorService {
         else if (end - start > MAX_INTERVAL_MS) at('end', `reading ${i}: one reading covers at most 24 hours`);
         else if (end > latest) at('end', `reading ${i}: the end is in the future`);
       } else if (info.interval) at('end', `reading ${i}: ${info.label.toLowerCase()} needs the end of its interval`);
-      const key = `${r.type}\u001f${r.source}\u001f${start}`;
-      const twin = seen.get(key);
+      const group = r.type + '\u001f' + r.source;
+      if (group !== lastGroup || !lastSeen) {
+        lastGroup = group;
+        lastSeen = seen.get(group);
+        if (!lastSeen) seen.set(group, (lastSeen = new Map()));
+      }
+      const twin = lastSeen.get(start);
       if (twin !== undefined) at('time', `reading ${i} repeats reading ${twin} (same type, source and time)`);
-      else seen.set(key, i);
+      else lastSeen.set(start, i);
       if (issues.length === before && value !== null) {
         rows.push({ owner, type: r.type, source: r.source, start, end, value, value2, device: r.device || null });
       }
@@ -223,6 +234,18 @@ export class SensorService {
 
   async deleteSource(owner: string, source: string): Promise<number> {
     return this.readings.deleteSource(owner, source);
+  }
+
+  /** The owner's sources with counts and time spans (what `deleteSource` takes). */
+  async sources(owner: string): Promise<ReadingSources> {
+    return {
+      sources: (await this.readings.sources(owner)).map((x) => ({
+        source: x.source,
+        count: x.count,
+        first: new Date(x.first).toISOString(),
+        last: new Date(x.last).toISOString(),
+      })),
+    };
   }
 
   /**

@@ -14,7 +14,7 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TestApp } from '../../testing/test-app.js';
 import { createIdentityTestApp, registerAccount, testEngines, type Account } from '../account/auth.test-helpers.js';
-import { writeAppleHealthExport } from './apple-health.test-helpers.js';
+import { writeAppleHealthExport, zipAppleHealthExport } from './apple-health.test-helpers.js';
 
 const DAY = 86_400_000;
 
@@ -134,6 +134,63 @@ for (const engine of testEngines) {
         headers: b.auth,
       });
       assert.equal(other.statusCode, 404);
+    });
+
+    it('imports export.zip as the Health app shares it, reading export.xml out of the archive', async () => {
+      const c = await registerAccount(t.app);
+      const xml = join(scratch, 'zipped.xml');
+      const zip = join(scratch, 'export.zip');
+      const g = await writeAppleHealthExport(xml, { start, days: 2, hrEveryMin: 10 });
+      const zipped = await zipAppleHealthExport(xml, zip);
+      assert.ok(zipped < g.bytes / 4, `deflated: ${zipped} of ${g.bytes} bytes`);
+      const res = await upload(c, 'apple-health', readFileSync(zip), 'application/zip');
+      assert.equal(res.statusCode, 202, res.body);
+      const job = await waitFor(c, res.json().jobId);
+      assert.equal(job.state, 'completed', job.error);
+      assert.equal(job.result.inserted, g.heartRates + g.bloodPressures + g.steps + g.sleeps + 3 * 2);
+      // Progress counts the uncompressed export.xml, not the zip.
+      assert.deepEqual([job.progress.bytes, job.progress.total], [g.bytes, g.bytes]);
+      assert.equal(await count(c, 'heart_rate'), g.heartRates);
+
+      // A zip without export.xml, and a truncated one: the job fails naming why, nothing stored.
+      const d = await registerAccount(t.app);
+      const { default: yazl } = await import('yazl');
+      const other = new yazl.ZipFile();
+      other.addBuffer(Buffer.from('<HealthData/>'), 'apple_health_export/notes.xml');
+      other.end();
+      const chunks: Buffer[] = [];
+      for await (const chunk of other.outputStream) chunks.push(chunk as Buffer);
+      const noXml = await waitFor(
+        d,
+        (await upload(d, 'apple-health', Buffer.concat(chunks), 'application/zip')).json().jobId,
+      );
+      assert.equal(noXml.state, 'failed');
+      assert.match(noXml.error, /no export\.xml/);
+      const whole = readFileSync(zip);
+      const cut = await waitFor(
+        d,
+        (await upload(d, 'apple-health', whole.subarray(0, whole.length >> 1), 'application/zip')).json().jobId,
+      );
+      assert.equal(cut.state, 'failed');
+      assert.match(cut.error, /zip/);
+      assert.equal(await count(d), 0);
+    });
+
+    it('refuses at once, with a 415 and no job, an upload that is not an export of its format', async () => {
+      const pdf = Buffer.from('%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n');
+      for (const [format, body] of [
+        ['apple-health', pdf],
+        ['apple-health', Buffer.from('{"records": []}')],
+        ['health-connect', Buffer.from('<HealthData/>')],
+        ['google-fit', Buffer.from('\x89PNG\r\n')],
+      ] as const) {
+        const res = await upload(b, format, body, 'application/octet-stream');
+        assert.equal(res.statusCode, 415, `${format}: ${res.body}`);
+        assert.match(res.headers['content-type'] as string, /application\/problem\+json/);
+        assert.match(res.json().detail, /not an? .*export/);
+      }
+      assert.deepEqual(readdirSync(join(t.config.dataDir, 'imports')), []);
+      assert.equal(await count(b), 0);
     });
 
     it('refuses an entity bomb and a malformed export: the job fails naming why, nothing stored', async () => {

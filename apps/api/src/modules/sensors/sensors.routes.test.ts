@@ -276,12 +276,32 @@ for (const engine of testEngines) {
       assert.ok(steps.effectivePeriod.start && steps.effectivePeriod.end);
     });
 
-    it("deletes one source's readings and nothing else", async () => {
+    it("lists the caller's sources, then deletes one source's readings and nothing else", async () => {
       const before = await countAll(a);
+      const sources = async () =>
+        (await t.app.inject({ method: 'GET', url: '/api/sensors/sources', headers: a.auth })).json().sources as Array<{
+          source: string;
+          count: number;
+          first: string;
+          last: string;
+        }>;
+      const listed = await sources();
+      assert.equal(
+        listed.reduce((n, x) => n + x.count, 0),
+        before,
+        'the sources account for every reading',
+      );
+      const watch = listed.find((x) => x.source === 'watch');
+      assert.ok(watch && watch.count === 5 && watch.first <= watch.last, JSON.stringify(listed));
+      assert.equal((await t.app.inject({ method: 'GET', url: '/api/sensors/sources' })).statusCode, 401);
       const res = await t.app.inject({ method: 'DELETE', url: '/api/sensors?source=watch', headers: a.auth });
       assert.equal(res.statusCode, 200, res.body);
       assert.equal(res.json().deleted, 5);
       assert.equal(await countAll(a), before - 5);
+      assert.equal(
+        (await sources()).find((x) => x.source === 'watch'),
+        undefined,
+      );
       const bad = await t.app.inject({ method: 'DELETE', url: '/api/sensors', headers: a.auth });
       assert.equal(bad.statusCode, 400);
     });

@@ -5,6 +5,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
+  importStatusSchema,
+  readingSourcesSchema,
   readingsBatchSchema,
   readingsDeleteQuerySchema,
   readingsIngestResultSchema,
@@ -28,7 +30,29 @@ const BATCH_BODY_LIMIT = 2 * 1024 * 1024;
 
 /** The largest export accepted (a 200 MB Apple Health export fits with room). */
 export const IMPORT_MAX_BYTES = 1024 * 1024 * 1024;
-const IMPORT_TYPES = ['application/xml', 'text/xml', 'application/json', 'application/octet-stream'];
+const IMPORT_TYPES = [
+  'application/xml',
+  'text/xml',
+  'application/json',
+  'application/octet-stream',
+  'application/zip',
+  'application/x-zip-compressed',
+];
+
+/**
+ * What the first bytes of an upload must look like for its format: an Apple Health export is a zip
+ * (`PK\x03\x04`) or XML (`<`), the JSON formats start with `{` or `[` (a UTF-8 byte-order mark and
+ * white space skipped). Anything else (a PDF, a photo) is refused at once with a 415, before a job.
+ */
+function looksLike(format: ImportFormatParam, head: Buffer): boolean {
+  if (format === 'apple-health' && head.length >= 4 && head.readUInt32LE(0) === 0x04034b50) return true;
+  const text = head
+    .toString('utf8')
+    .replace(/^\uFEFF/, '')
+    .trimStart();
+  return format === 'apple-health' ? text.startsWith('<') : text.startsWith('{') || text.startsWith('[');
+}
+type ImportFormatParam = 'apple-health' | 'google-fit' | 'health-connect';
 
 export const sensorRoutes: FastifyPluginAsyncZod<{ config: Pick<Config, 'dataDir'> }> = async (app, { config }) => {
   const { sensors } = app.services;
@@ -45,7 +69,7 @@ export const sensorRoutes: FastifyPluginAsyncZod<{ config: Pick<Config, 'dataDir
         schema: {
           tags: ['sensors'],
           summary:
-            'Upload a health export (Apple Health export.xml, Google Fit or Health Connect JSON); imported by a job',
+            'Upload a health export (Apple Health export.zip or export.xml, Google Fit or Health Connect JSON); imported by a job',
           querystring: z.object({ format: z.enum(['apple-health', 'google-fit', 'health-connect']) }).strict(),
           response: { 202: z.object({ jobId: z.string() }) },
         },
@@ -63,11 +87,13 @@ export const sensorRoutes: FastifyPluginAsyncZod<{ config: Pick<Config, 'dataDir
         const key = `${owner}.${randomUUID()}`;
         const file = join(importDir, `${key}.upload`);
         let size = 0;
+        let head = Buffer.alloc(0);
         try {
           await pipeline(
             body,
             new Transform({
               transform(chunk: Buffer, _enc, cb) {
+                if (head.length < 64) head = Buffer.concat([head, chunk.subarray(0, 64 - head.length)]);
                 size += chunk.length;
                 cb(size > IMPORT_MAX_BYTES ? tooLarge() : null, chunk);
               },
@@ -82,12 +108,23 @@ export const sensorRoutes: FastifyPluginAsyncZod<{ config: Pick<Config, 'dataDir
           await unlink(file).catch(() => undefined);
           throw new AppError(ProblemType.badRequest, 400, 'The export is empty.');
         }
+        const format = (request.query as { format: ImportFormatParam }).format;
+        if (!looksLike(format, head)) {
+          await unlink(file).catch(() => undefined);
+          throw new AppError(
+            ProblemType.unsupportedMediaType,
+            415,
+            format === 'apple-health'
+              ? 'This is not an Apple Health export: send export.zip as the Health app shares it, or the export.xml inside it.'
+              : `This is not a ${format === 'google-fit' ? 'Google Fit' : 'Health Connect'} export: send its JSON file.`,
+          );
+        }
         const { id } = await app.queue.enqueue(
           'sensors-import',
           {
             owner,
             file,
-            format: (request.query as { format: 'apple-health' | 'google-fit' | 'health-connect' }).format,
+            format,
           },
           { jobId: key },
         );
@@ -104,14 +141,7 @@ export const sensorRoutes: FastifyPluginAsyncZod<{ config: Pick<Config, 'dataDir
         tags: ['sensors'],
         summary: 'State and progress of an import',
         params: z.object({ jobId: z.string().min(1).max(200) }),
-        response: {
-          200: z.object({
-            state: z.string(),
-            progress: z.unknown(),
-            result: z.unknown().optional(),
-            error: z.string().optional(),
-          }),
-        },
+        response: { 200: importStatusSchema },
       },
     },
     async (request) => {
@@ -158,6 +188,22 @@ export const sensorRoutes: FastifyPluginAsyncZod<{ config: Pick<Config, 'dataDir
     async (request, reply) => {
       reply.header('cache-control', 'private, no-store');
       return sensors.query(currentUserId(request), request.query);
+    },
+  );
+
+  app.get(
+    '/api/sensors/sources',
+    {
+      preHandler: requireUser,
+      schema: {
+        tags: ['sensors'],
+        summary: "Where the caller's readings came from: each source with its count and time span",
+        response: { 200: readingSourcesSchema },
+      },
+    },
+    async (request, reply) => {
+      reply.header('cache-control', 'private, no-store');
+      return sensors.sources(currentUserId(request));
     },
   );
 

@@ -1,7 +1,8 @@
 import { PageContainer } from '@/components/layouts/root-layout';
 import { DocumentTitle } from '@/components/ui/document-title';
 import { PageHeader } from '@/components/ui/page-header';
-import { SensorOverview } from '@/features/sensors/components/sensor-overview';
+import { RequireSignIn } from '@/features/auth/components/require-sign-in';
+import { DeleteReadings, ImportPanel, SensorOverview } from '@/features/sensors';
 
 export function Component() {
   return (
@@ -9,9 +10,17 @@ export function Component() {
       <DocumentTitle title="Sensors" />
       <PageHeader
         title="Sensors"
-        description="Readings from your wearables. With your permission, recent readings give the assistant context."
+        description="Readings from your wearables. With your permission (on your medical card), recent readings give the assistant context."
       />
-      <SensorOverview />
+      <RequireSignIn what="your readings">
+        <div className="space-y-8">
+          <SensorOverview />
+          <div className="grid gap-6 lg:grid-cols-2">
+            <ImportPanel />
+            <DeleteReadings />
+          </div>
+        </div>
+      </RequireSignIn>
     </PageContainer>
   );
 }
