@@ -18,6 +18,7 @@ import {
   newQrString,
   patchCard,
   registerAccount,
+  registerModelsAsAdmin,
   uniqueEmail,
   type TestAccount,
 } from './fixtures/api.js';
@@ -37,24 +38,6 @@ const EXPECTED = [/status of 401/];
 let server: TestServer;
 let session: BrowserSession;
 
-async function api<T>(
-  method: string,
-  path: string,
-  body?: unknown,
-  token?: string,
-): Promise<{ status: number; body: T }> {
-  const res = await fetch(server.url + path, {
-    method,
-    headers: {
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
-}
-
 before(async () => {
   assertWebBuilt();
   server = await startServer({
@@ -66,21 +49,11 @@ before(async () => {
     RATE_LIMIT_MAX: '5000',
   });
   session = await launchBrowser();
-  const login = await api<{ accessToken: string }>('POST', '/api/auth/login', ADMIN);
-  assert.equal(login.status, 200);
   const path = await ensureTinyGguf();
-  for (const [name, isDefault] of [
-    [DEFAULT_SLUG, true],
-    [OTHER_SLUG, false],
-  ] as const) {
-    const res = await api(
-      'POST',
-      '/api/models',
-      { name, engine: 'llama-cpp', path, isDefault },
-      login.body.accessToken,
-    );
-    assert.equal(res.status, 201, JSON.stringify(res.body));
-  }
+  await registerModelsAsAdmin(server.url, ADMIN, [
+    { name: DEFAULT_SLUG, path, isDefault: true },
+    { name: OTHER_SLUG, path },
+  ]);
 });
 
 after(async () => {
