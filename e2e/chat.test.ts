@@ -249,7 +249,7 @@ describe('chat', () => {
       // Honest limits: the model answering is a small one on the server, and the page says so.
       const notice = page.getByTestId('small-model-notice');
       await notice.waitFor();
-      assert.match((await notice.textContent()) ?? '', /tiny-llama, a small model running offline.*administrator/s);
+      assert.match((await notice.textContent()) ?? '', /Tiny Llama, a small model running offline.*administrator/s);
 
       // The chat list shows it, titled by its first message.
       const list = page.getByRole('navigation', { name: 'Your chats' });
@@ -675,8 +675,8 @@ describe('chat: signed in', () => {
 
       const picker = page.getByLabel('Model', { exact: true });
       await picker.waitFor();
-      assert.ok((await picker.locator('option').allTextContents()).includes('tiny-llama-second'));
-      await picker.selectOption({ label: 'tiny-llama-second' });
+      assert.ok((await picker.locator('option').allTextContents()).includes('Tiny Llama Second'));
+      await picker.selectOption({ label: 'Tiny Llama Second' });
       const signIn = await api<{ accessToken: string }>('POST', '/api/auth/login', {
         email: user.email,
         password: user.password,

@@ -189,7 +189,7 @@ describe('emergency view', () => {
       await page.getByLabel('Password', { exact: true }).fill(owner.password);
       await page.getByRole('button', { name: 'Sign in', exact: true }).click();
       await page.waitForURL(`${server.url}/card`);
-      const audit = page.getByTestId('audit-list');
+      const audit = page.getByTestId('audit-views');
       await audit.waitFor();
       const views = audit.getByText('Emergency view opened');
       assert.ok((await views.count()) >= 3, `three views recorded, saw ${await views.count()}`);

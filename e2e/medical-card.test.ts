@@ -23,6 +23,7 @@ import {
   openPage,
   signedInName,
   type OpenedPage,
+  ownAuditEntries,
 } from './fixtures/page.js';
 import { SCREENSHOT_DIR, launchBrowser, screenshot, type BrowserSession } from './support/browser.js';
 import { assertWebBuilt, startServer, type TestServer } from './support/server.js';
@@ -245,7 +246,7 @@ describe('register → medical card → print', () => {
       'viewing in other units is not a change',
     );
 
-    const audit = page.getByTestId('audit-list');
+    const audit = await ownAuditEntries(page);
     await audit.getByText('Card changed').first().waitFor();
     await audit.getByText('Account created').waitFor();
     await screenshot(page, 'card-saved');
@@ -291,7 +292,7 @@ describe('register → medical card → print', () => {
     const pages = pdfPages(pdf);
     assert.equal(pages.count, 1, 'the wallet card is one page');
     assert.ok(
-      Math.abs(pages.width - 85.6 * MM_TO_PT) < 1 && Math.abs(pages.height - 54 * MM_TO_PT) < 1,
+      Math.abs(pages.width - 95.6 * MM_TO_PT) < 1 && Math.abs(pages.height - 64 * MM_TO_PT) < 1,
       `page ${pages.width}×${pages.height} pt`,
     );
     await page.emulateMedia({ media: 'screen' });
@@ -363,7 +364,7 @@ describe('register → medical card → print', () => {
       const img = document.querySelector<HTMLImageElement>('[data-testid="signed-in-user"] img');
       return !!img && img.complete && img.naturalWidth > 0;
     });
-    await page.getByTestId('audit-list').getByText('Profile picture changed').waitFor();
+    await (await ownAuditEntries(page)).getByText('Profile picture changed').waitFor();
     await screenshot(page, 'card-avatar');
     assertNoConsoleErrors(errors, 'avatar upload');
   });

@@ -1,6 +1,7 @@
 /**
  * Password sign-in (with a redirect back), choosing a PIN on the card page, PIN sign-in as the
- * remembered "last user on this device" and with a typed user id, and the lock after repeated
+ * remembered "last user on this device" and with email + PIN on a new device (a wrong email reads
+ * exactly like a wrong PIN), and the lock after repeated
  * wrong PINs; changing the password (other devices signed out) and removing the PIN. Real
  * Chromium, real API.
  *
@@ -17,6 +18,7 @@ import {
   goto,
   openPage,
   signedInName,
+  ownAuditEntries,
 } from './fixtures/page.js';
 import { launchBrowser, screenshot, type BrowserSession } from './support/browser.js';
 import { assertWebBuilt, startServer, type TestServer } from './support/server.js';
@@ -107,7 +109,7 @@ describe('password and PIN sign-in', () => {
       await page.getByRole('button', { name: 'Set PIN' }).click();
       await page.getByText('Your PIN is set.').waitFor();
       await page.getByRole('heading', { name: 'Change your PIN' }).waitFor();
-      await page.getByTestId('audit-list').getByText('PIN set').waitFor();
+      await (await ownAuditEntries(page)).getByText('PIN set').waitFor();
 
       await signOut(page);
       await page.getByRole('link', { name: /Use your PIN/ }).click();
@@ -134,22 +136,41 @@ describe('password and PIN sign-in', () => {
     }
   });
 
-  test('PIN sign-in with a typed user id on a device that remembers nobody', async () => {
+  test('PIN sign-in with email on a device that remembers nobody (issue #13: no user id to type)', async () => {
     const { page, errors, close } = await openPage(session);
     try {
       await goto(page, server.url, '/login/pin');
-      const userId = page.getByLabel('User id');
-      await userId.waitFor();
+      const email = page.getByLabel('Email');
+      await email.waitFor();
+      assert.equal(await page.getByLabel('User id').count(), 0, 'no 36-character user id to type');
       await page.getByRole('button', { name: 'Sign in with PIN' }).click();
-      await page.waitForFunction(() => document.activeElement?.id === 'pin-user-id');
-      assert.equal(await userId.getAttribute('aria-invalid'), 'true');
+      await page.waitForFunction(() => document.activeElement?.id === 'pin-email');
+      assert.equal(await email.getAttribute('aria-invalid'), 'true');
       await assertNoAxeViolations(page, '/login/pin with empty fields');
-      await userId.fill(account.user.id);
-      await page.getByLabel('PIN', { exact: true }).fill('1357');
-      await page.getByRole('button', { name: 'Sign in with PIN' }).click();
+
+      // A wrong email and a wrong PIN read exactly the same (no account enumeration).
+      const attempt = async (address: string, pin: string) => {
+        await email.fill(address);
+        await page.getByLabel('PIN', { exact: true }).fill(pin);
+        const answered = page.waitForResponse((r) => r.url().endsWith('/api/auth/pin-login'));
+        await page.getByRole('button', { name: 'Sign in with PIN' }).click();
+        const res = await answered;
+        return { status: res.status(), body: res.request().postDataJSON() as Record<string, unknown> };
+      };
+      const unknown = await attempt('nobody-here@example.com', '1357');
+      const unknownText = await page.getByRole('alert').textContent();
+      const wrongPin = await attempt(account.email, '2468');
+      const wrongText = await page.getByRole('alert').textContent();
+      assert.deepEqual([unknown.status, wrongPin.status], [401, 401]);
+      assert.equal(unknownText, wrongText);
+      assert.match(wrongText ?? '', /email and PIN do not match/);
+      assert.deepEqual(Object.keys(wrongPin.body).sort(), ['email', 'pin']);
+
+      const ok = await attempt(account.email.toUpperCase(), '1357');
+      assert.equal(ok.status, 200);
       await page.waitForURL(`${server.url}/dashboard`);
       assert.equal(await signedInName(page), 'Pim Pinson');
-      assertNoConsoleErrors(errors, 'PIN sign-in with a user id');
+      assertNoConsoleErrors(errors, 'PIN sign-in with email', EXPECTED);
     } finally {
       await close();
     }
@@ -161,7 +182,7 @@ describe('password and PIN sign-in', () => {
     const { page, errors, close } = await openPage(session);
     try {
       await goto(page, server.url, '/login/pin');
-      await page.getByLabel('User id').fill(other.user.id);
+      await page.getByLabel('Email').fill(other.email);
       let message = '';
       for (let i = 0; i < 6 && !/locked/.test(message); i++) {
         await page.getByLabel('PIN', { exact: true }).fill('0000');
@@ -224,7 +245,7 @@ describe('password and PIN sign-in', () => {
       await page.getByRole('button', { name: 'Change password' }).click();
       // The other devices: the phone, and the session the account was registered with (over the API).
       await page.getByText('Your password is changed, and 2 other devices were signed out.').waitFor();
-      await page.getByTestId('audit-list').getByText('Password changed').waitFor();
+      await (await ownAuditEntries(page)).getByText('Password changed').waitFor();
 
       // The phone's session ended; the old password no longer signs in, the new one does.
       await phone.page.reload();
@@ -248,7 +269,7 @@ describe('password and PIN sign-in', () => {
       await page.getByText('Your PIN is removed. QR sign-in no longer asks for one.').waitFor();
       await page.getByRole('heading', { name: 'Choose a PIN' }).waitFor();
       assert.equal(await page.getByRole('button', { name: 'Remove PIN' }).count(), 0);
-      await page.getByTestId('audit-list').getByText('PIN removed').waitFor();
+      await (await ownAuditEntries(page)).getByText('PIN removed').waitFor();
       await screenshot(page, 'card-password-and-pin');
       assertNoConsoleErrors(laptop.errors, 'password change', [...EXPECTED, /status of 400/]);
       assertNoConsoleErrors(phone.errors, 'signed-out device', EXPECTED);

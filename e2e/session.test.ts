@@ -94,7 +94,7 @@ describe('session', () => {
       // two 401s → ONE refresh → both retried and answered.
       await b.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Medical card' }).click();
       await b.page.getByRole('form', { name: 'Medical card' }).waitFor();
-      await b.page.getByTestId('audit-list').waitFor();
+      await b.page.getByText('Nobody has opened your emergency page yet.').waitFor();
       assert.equal(bRefreshes.length, 1, 'one refresh for the concurrent 401s');
       assert.deepEqual(bProfile, [401, 200], 'the profile request was retried after the refresh');
       assert.equal(await signedInName(b.page), 'Sid Session');

@@ -5,7 +5,7 @@
  * updates, sync or QUIC probes that would otherwise flood it with refused connections), and every
  * launch gets a new, empty profile directory, removed on close.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -141,5 +141,28 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const path = join(SCREENSHOT_DIR, `${name.replace(/[^A-Za-z0-9._-]+/g, '-')}.png`);
   await page.screenshot({ path, fullPage: true, animations: 'disabled' });
+  return path;
+}
+
+/** Issue #13's evidence files (phone journeys, print PDFs): e2e/artifacts/ (gitignored). */
+export const ARTIFACT_DIR = join(here, '..', 'artifacts');
+
+/** Writes `data` to e2e/artifacts/<name>; returns the path. */
+export function saveArtifact(name: string, data: Buffer | Uint8Array): string {
+  mkdirSync(ARTIFACT_DIR, { recursive: true });
+  const path = join(ARTIFACT_DIR, name.replace(/[^A-Za-z0-9._-]+/g, '-'));
+  writeFileSync(path, data);
+  return path;
+}
+
+/** A PNG of the page into e2e/artifacts/<name>.png (the first screen, or the full page); returns the path. */
+export async function artifactScreenshot(
+  page: Page,
+  name: string,
+  options: { fullPage?: boolean } = {},
+): Promise<string> {
+  mkdirSync(ARTIFACT_DIR, { recursive: true });
+  const path = join(ARTIFACT_DIR, `${name.replace(/[^A-Za-z0-9._-]+/g, '-')}.png`);
+  await page.screenshot({ path, fullPage: options.fullPage ?? false, animations: 'disabled' });
   return path;
 }

@@ -31,7 +31,12 @@ export type RegisterInput = z.infer<typeof registerSchema>;
 export const loginSchema = z.object({ email: emailSchema, password: loginPasswordSchema }).strict();
 export type LoginInput = z.infer<typeof loginSchema>;
 
-export const pinLoginSchema = z
+/**
+ * PIN sign-in names the account by its email (a new device) or its user id (the device remembers
+ * the last account). Either way the same lockout applies, and a wrong identifier answers exactly
+ * like a wrong PIN.
+ */
+export const pinLoginByIdSchema = z
   .object({
     userId: z
       .string()
@@ -41,6 +46,8 @@ export const pinLoginSchema = z
     pin: z.string().min(1).max(16),
   })
   .strict();
+export const pinLoginByEmailSchema = z.object({ email: emailSchema, pin: z.string().min(1).max(16) }).strict();
+export const pinLoginSchema = z.union([pinLoginByIdSchema, pinLoginByEmailSchema]);
 export type PinLoginInput = z.infer<typeof pinLoginSchema>;
 
 export const qrLoginSchema = z

@@ -13,3 +13,4 @@ export * from './sensors.js';
 export * from './fine-tune.js';
 export * from './calls.js';
 export * from './fine-tune-dataset.js';
+export * from './model-name.js';

@@ -101,9 +101,23 @@ export const auditPageSchema = z.object({
 });
 export type AuditPage = z.infer<typeof auditPageSchema>;
 
+/**
+ * Which part of the trail: `views` — responders' views of the emergency page (after a QR scan),
+ * `account` — everything else (sign-ins, changes, PIN locks), `all` (the default) — both.
+ */
+export const AUDIT_KINDS = ['all', 'views', 'account'] as const;
+export type AuditKind = (typeof AUDIT_KINDS)[number];
+/** The actions `kind=views` lists: someone else reading the card, or trying an old QR code. */
+export const AUDIT_VIEW_ACTIONS = ['card.emergency_view', 'qr.refused'] as const satisfies readonly AuditAction[];
+/** The actions `kind=account` lists: all the others. */
+export const AUDIT_ACCOUNT_ACTIONS: readonly AuditAction[] = AUDIT_ACTIONS.filter(
+  (a) => !(AUDIT_VIEW_ACTIONS as readonly string[]).includes(a),
+);
+
 export const auditQuerySchema = z
   .object({
     limit: z.coerce.number().int().min(1).max(100).default(50),
+    kind: z.enum(AUDIT_KINDS).default('all'),
     before: z
       .string()
       .max(200)

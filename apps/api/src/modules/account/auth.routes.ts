@@ -94,7 +94,8 @@ export const authRoutes: FastifyPluginAsyncZod<{ config: Config }> = async (app,
       config: { rateLimit },
       schema: {
         tags,
-        summary: 'Sign in with user id and PIN (locks with growing back-off after 5 wrong PINs)',
+        summary:
+          'Sign in with email (or user id) and PIN (locks with growing back-off after 5 wrong PINs; a wrong email answers like a wrong PIN)',
         body: pinLoginSchema,
         response: { 200: sessionSchema },
       },

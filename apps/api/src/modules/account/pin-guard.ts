@@ -10,6 +10,12 @@
  * - Unknown user ids and accounts without a PIN behave exactly like a wrong PIN (same 401 body, an
  *   argon2 check against a dummy hash for the same time, the same lockout, kept in memory for
  *   unknown ids), so the answers never tell whether an account exists.
+ * - By email (a new device: `verifyByEmail`) the account's own counter is used, the same one the
+ *   user id and the QR code count on, so switching the identifier buys no extra guesses. An email
+ *   that is no account gets an in-memory counter of its own (like an unknown id): the same 401s,
+ *   the same lock after the 5th, the same argon2 work. What this cannot hide: an account someone
+ *   else already locked answers 423 to a first guess, and the in-memory counters of unknown ids and
+ *   emails start over when the server restarts (the per-IP sign-in rate limit bounds both).
  * - Every failure and every lock is written to the owner's audit trail.
  */
 import { ProblemType } from '@medichat/shared';
@@ -31,10 +37,15 @@ export function lockDurationMs(failures: number): number {
   return Math.min(MAX_LOCK_MS, MINUTE * 2 ** Math.min(failures - PIN_FREE_ATTEMPTS, 20));
 }
 
-export const pinRejected = () =>
-  new AppError(ProblemType.invalidCredentials, 401, 'The user id or PIN is not correct.', {
-    headers: { 'www-authenticate': 'Bearer' },
-  });
+export const pinRejected = (by: 'id' | 'email' = 'id') =>
+  new AppError(
+    ProblemType.invalidCredentials,
+    401,
+    `The ${by === 'email' ? 'email' : 'user id'} or PIN is not correct.`,
+    {
+      headers: { 'www-authenticate': 'Bearer' },
+    },
+  );
 
 export const pinLocked = (until: Date, now: Date) =>
   new AppError(
@@ -65,14 +76,22 @@ export class PinGuard {
     },
   ) {}
 
+  /** The account with this email when `pin` is right; otherwise 401 (wrong email or PIN) or 423 (locked). */
+  async verifyByEmail(email: string, pin: string, context: PinAttemptContext): Promise<UserDoc> {
+    const normalized = email.trim().toLowerCase();
+    const user = await this.deps.users.findByEmail(normalized);
+    if (!user) return this.unknownAttempt(`email:${normalized}`, pin, 'email');
+    return this.verify(user.id, pin, context, 'email');
+  }
+
   /** The user when `pin` is right; otherwise throws 401 (wrong) or 423 (locked). */
-  async verify(userId: string, pin: string, context: PinAttemptContext): Promise<UserDoc> {
+  async verify(userId: string, pin: string, context: PinAttemptContext, by: 'id' | 'email' = 'id'): Promise<UserDoc> {
     let user = await this.deps.users.get(userId);
-    if (!user) return this.unknownAttempt(userId, pin);
+    if (!user) return this.unknownAttempt(userId, pin, by);
     if (user.pinFailures === undefined || user.pinFailures === null) {
       await this.deps.users.initPinCounter(user.id);
       user = await this.deps.users.get(userId);
-      if (!user) return this.unknownAttempt(userId, pin);
+      if (!user) return this.unknownAttempt(userId, pin, by);
     }
 
     let attempt = 0;
@@ -92,7 +111,7 @@ export class PinGuard {
         break;
       }
       const fresh = await this.deps.users.get(userId);
-      if (!fresh) return this.unknownAttempt(userId, pin);
+      if (!fresh) return this.unknownAttempt(userId, pin, by);
       user = fresh;
     }
 
@@ -120,23 +139,24 @@ export class PinGuard {
         detail: { via: context.via, attempt, until: lockUntil.toISOString() },
       });
     }
-    throw pinRejected();
+    throw pinRejected(by);
   }
 
-  private async unknownAttempt(userId: string, pin: string): Promise<never> {
+  /** `key` is an unknown user id, or `email:<address>`; unknown ids and emails never share a counter. */
+  private async unknownAttempt(key: string, pin: string, by: 'id' | 'email'): Promise<never> {
     const now = this.deps.now().getTime();
-    let state = this.unknown.get(userId);
+    let state = this.unknown.get(key);
     if (state && state.lockedUntil > now) throw pinLocked(new Date(state.lockedUntil), new Date(now));
     if (!state) {
       if (this.unknown.size >= UNKNOWN_IDS_MAX) this.unknown.delete(this.unknown.keys().next().value!);
       state = { failures: 0, lockedUntil: 0 };
-      this.unknown.set(userId, state);
+      this.unknown.set(key, state);
     }
     // Claimed synchronously (one event-loop turn), so parallel guesses get distinct numbers here too.
     state.failures += 1;
     const lockMs = lockDurationMs(state.failures);
     if (lockMs) state.lockedUntil = now + lockMs;
     await this.deps.passwords.verifyDummy(pin);
-    throw pinRejected();
+    throw pinRejected(by);
   }
 }

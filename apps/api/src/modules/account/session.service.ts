@@ -59,7 +59,7 @@ export class SessionService implements Authenticator {
       sessions: SessionRepository;
       accounts: AccountService;
       cards: Pick<CardService, 'resolveQr'>;
-      pins: Pick<PinGuard, 'verify'>;
+      pins: Pick<PinGuard, 'verify' | 'verifyByEmail'>;
       passwords: PasswordHasher;
       tokens: TokenService;
       audit: Pick<AuditRepository, 'record'>;
@@ -101,8 +101,15 @@ export class SessionService implements Authenticator {
     return this.signedIn(user, 'password', context);
   }
 
-  async pinLogin(input: { userId: string; pin: string }, context: SignInContext): Promise<IssuedSession> {
-    const user = await this.deps.pins.verify(input.userId, input.pin, { via: 'pin', ...context });
+  /** PIN sign-in by user id (a device that remembers the account) or by email (a new device). */
+  async pinLogin(
+    input: { userId: string; pin: string } | { email: string; pin: string },
+    context: SignInContext,
+  ): Promise<IssuedSession> {
+    const user =
+      'email' in input
+        ? await this.deps.pins.verifyByEmail(input.email, input.pin, { via: 'pin', ...context })
+        : await this.deps.pins.verify(input.userId, input.pin, { via: 'pin', ...context });
     return this.signedIn(user, 'pin', context);
   }
 

@@ -43,10 +43,16 @@ export class AuditRepository {
     return this.log.insert(doc);
   }
 
-  /** The subject's trail, newest first; `before` continues after the last entry of a page. */
-  async listForSubject(subjectId: string, options: { limit: number; before?: AuditCursor }) {
+  /**
+   * The subject's trail, newest first; `before` continues after the last entry of a page.
+   * `actions` keeps only those actions.
+   */
+  async listForSubject(
+    subjectId: string,
+    options: { limit: number; before?: AuditCursor; actions?: readonly AuditAction[] },
+  ) {
     const items = await this.log.find(
-      { subjectId },
+      options.actions ? { subjectId, action: { in: [...options.actions] } } : { subjectId },
       {
         sort: [
           ['createdAt', -1],

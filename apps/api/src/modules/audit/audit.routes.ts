@@ -1,6 +1,17 @@
-/** GET /api/users/me/audit: the owner's trail (who read or changed their card, sign-ins, PIN locks). */
+/**
+ * GET /api/users/me/audit: the owner's trail (who read or changed their card, sign-ins, PIN locks).
+ * `kind=views` lists only others' views of the emergency page (and refused old QR codes),
+ * `kind=account` everything else,
+ * so the page can show views first and apart from the owner's own sign-ins.
+ */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { auditPageSchema, auditQuerySchema, type AuditEntry } from '@medichat/shared';
+import {
+  AUDIT_ACCOUNT_ACTIONS,
+  AUDIT_VIEW_ACTIONS,
+  auditPageSchema,
+  auditQuerySchema,
+  type AuditEntry,
+} from '@medichat/shared';
 import type { AuditDoc } from '../../engines/storage/collections.js';
 import { badRequest } from '../../lib/errors.js';
 import { currentUserId, requireUser } from '../../plugins/app/auth.js';
@@ -25,7 +36,8 @@ export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
       preHandler: requireUser,
       schema: {
         tags: ['users'],
-        summary: 'Your audit trail, newest first (cursor-paginated with `before`)',
+        summary:
+          'Your audit trail, newest first (cursor-paginated with `before`); `kind=views`: only responders’ views of your card, `kind=account`: the rest',
         querystring: auditQuerySchema,
         response: { 200: auditPageSchema },
       },
@@ -34,7 +46,16 @@ export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
       const userId = currentUserId(request);
       const before = request.query.before ? decodeCursor(request.query.before) : undefined;
       if (before === null) throw badRequest('The cursor is not valid.');
-      const page = await app.services.audit.listForSubject(userId, { limit: request.query.limit, before });
+      const { kind, limit } = request.query;
+      const page = await app.services.audit.listForSubject(userId, {
+        limit,
+        before,
+        ...(kind === 'views'
+          ? { actions: AUDIT_VIEW_ACTIONS }
+          : kind === 'account'
+            ? { actions: AUDIT_ACCOUNT_ACTIONS }
+            : {}),
+      });
       reply.header('cache-control', 'no-store');
       return {
         items: page.items.map((d) => present(d, userId)),

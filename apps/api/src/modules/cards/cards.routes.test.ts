@@ -383,6 +383,62 @@ for (const engine of testEngines) {
       );
     });
 
+    it('kind=views lists only responders’ views, kind=account the rest; each pages on its own', async () => {
+      const a = await registerAccount(t.app);
+      await patch(a, CARD);
+      const { token: qr } = await newQr(a);
+      for (let i = 0; i < 3; i++) {
+        const view = await t.app.inject({ method: 'GET', url: `/api/emergency/${encodeURIComponent(qr)}` });
+        assert.equal(view.statusCode, 200);
+        // The owner's own sign-ins in between (newer than the views): the old page buried the views.
+        const login = await t.app.inject({
+          method: 'POST',
+          url: '/api/auth/login',
+          payload: { email: a.email, password: a.password },
+        });
+        assert.equal(login.statusCode, 200);
+      }
+      const get = async (query: string) => {
+        const res = await t.app.inject({ method: 'GET', url: `/api/users/me/audit?${query}`, headers: a.auth });
+        assert.equal(res.statusCode, 200, res.body);
+        return res.json() as { items: Array<{ id: string; action: string; actor: string }>; nextCursor: string | null };
+      };
+      const all = (await get('limit=100')).items;
+      const views = (await get('kind=views&limit=100')).items;
+      const account = (await get('kind=account&limit=100')).items;
+      assert.deepEqual(
+        views.map((e) => [e.action, e.actor]),
+        Array.from({ length: 3 }, () => ['card.emergency_view', 'emergency']),
+      );
+      assert.ok(account.length > 3 && account.every((e) => !['card.emergency_view', 'qr.refused'].includes(e.action)));
+      assert.ok(account.some((e) => e.action === 'auth.login' && e.actor === 'self'));
+      assert.deepEqual(
+        new Set([...views, ...account].map((e) => e.id)),
+        new Set(all.map((e) => e.id)),
+        'together they are the whole trail',
+      );
+      // The cursor pages within a kind.
+      const first = await get('kind=views&limit=2');
+      assert.equal(first.items.length, 2);
+      const second = await get(`kind=views&limit=2&before=${first.nextCursor}`);
+      assert.deepEqual(
+        [...first.items, ...second.items].map((e) => e.id),
+        views.map((e) => e.id),
+      );
+      assert.equal(second.nextCursor, null);
+      // A scan of an old QR code is someone else's attempt: it is listed with the views.
+      await newQr(a);
+      assert.equal(
+        (await t.app.inject({ method: 'GET', url: `/api/emergency/${encodeURIComponent(qr)}` })).statusCode,
+        404,
+      );
+      assert.equal((await get('kind=views&limit=1')).items[0]?.action, 'qr.refused');
+      assert.ok((await get('kind=account&limit=100')).items.some((e) => e.action === 'qr.regenerated'));
+      const bad = await t.app.inject({ method: 'GET', url: '/api/users/me/audit?kind=secrets', headers: a.auth });
+      assert.equal(bad.statusCode, 400);
+      assert.match(String(bad.headers['content-type']), /application\/problem\+json/);
+    });
+
     it('GET /api/users/me/card.fhir returns a FHIR R4 Bundle', async () => {
       const a = await registerAccount(t.app);
       await patch(a, CARD);

@@ -25,7 +25,7 @@ export function Component() {
         }
         actions={
           signedIn ? undefined : (
-            <ButtonLink to="/register" variant="secondary">
+            <ButtonLink to="/register?redirect=%2Fchat" variant="secondary">
               Create an account to keep it
             </ButtonLink>
           )

@@ -1,19 +1,24 @@
 import { useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { pinSchema } from '@medichat/shared';
+import { emailSchema, pinSchema } from '@medichat/shared';
 import { Button } from '@/components/ui/button';
 import { FormAlert, TextField } from '@/components/ui/form';
 import { UserIcon } from '@/components/ui/icons';
 import { ApiError } from '@/lib/api-client';
 import { forgetLastUser, getLastUser, type LastUser } from '@/lib/auth-store';
 import { describeError, useFocusFirstError, formatWait, sentence, type FieldErrors } from '@/lib/form';
-import { pinLoginSchema, usePinLogin } from '../api/pin-login';
+import { usePinLogin } from '../api/pin-login';
 
-/** The message for a failed PIN sign-in (wrong, locked, rate-limited…). */
-export function pinErrorMessage(error: unknown): string {
+/**
+ * The message for a failed PIN sign-in (wrong, locked, rate-limited…). By email it never says
+ * which of the two was wrong: the server does not tell either.
+ */
+export function pinErrorMessage(error: unknown, byEmail = false): string {
   if (error instanceof ApiError) {
     if (error.type === 'invalid_credentials') {
-      return 'That PIN is not right for this account. After 5 wrong PINs, PIN sign-in pauses for a while.';
+      return byEmail
+        ? 'That email and PIN do not match an account with a PIN. After 5 wrong PINs, PIN sign-in pauses for a while.'
+        : 'That PIN is not right for this account. After 5 wrong PINs, PIN sign-in pauses for a while.';
     }
     if (error.type === 'locked') {
       const wait = error.retryAfter ? ` Try again in ${formatWait(error.retryAfter)},` : ' Try again later,';
@@ -24,14 +29,14 @@ export function pinErrorMessage(error: unknown): string {
 }
 
 /**
- * PIN sign-in: `{userId, pin}`. The user id is the last account that signed in on this device
- * (remembered without any secret), or typed in; the card page shows it.
+ * PIN sign-in: `{userId, pin}` for the last account that signed in on this device (remembered
+ * without any secret), else `{email, pin}` on a new device. A wrong email answers like a wrong PIN.
  */
 export function PinSignIn({ redirectTo }: { redirectTo: string }) {
   const navigate = useNavigate();
   const { ref: formRef, focusFirstError } = useFocusFirstError();
   const [lastUser, setLastUser] = useState<LastUser | null>(getLastUser);
-  const [userId, setUserId] = useState('');
+  const [email, setEmail] = useState('');
   const [pin, setPin] = useState('');
   const [errors, setErrors] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
@@ -41,11 +46,11 @@ export function PinSignIn({ redirectTo }: { redirectTo: string }) {
     event.preventDefault();
     setFormError(null);
     const fields: FieldErrors = {};
-    const id = lastUser ? lastUser.id : userId.trim();
+    const address = email.trim();
     if (!lastUser) {
-      const idCheck = pinLoginSchema.shape.userId.safeParse(id);
-      if (!id) fields.userId = 'Enter your user id';
-      else if (!idCheck.success) fields.userId = 'A user id has only letters, digits, - and _';
+      if (!address) fields.email = 'Enter your email';
+      else if (!emailSchema.safeParse(address).success)
+        fields.email = 'Enter an email address such as name@example.com';
     }
     const pinCheck = pinSchema.safeParse(pin);
     if (!pinCheck.success) fields.pin = sentence(pinCheck.error.issues[0]?.message ?? 'Enter your PIN');
@@ -54,17 +59,14 @@ export function PinSignIn({ redirectTo }: { redirectTo: string }) {
       focusFirstError();
       return;
     }
-    mutation.mutate(
-      { userId: id, pin },
-      {
-        onSuccess: () => navigate(redirectTo, { replace: true }),
-        onError: (error) => {
-          setPin('');
-          setFormError(pinErrorMessage(error));
-          focusFirstError();
-        },
+    mutation.mutate(lastUser ? { userId: lastUser.id, pin } : { email: address, pin }, {
+      onSuccess: () => navigate(redirectTo, { replace: true }),
+      onError: (error) => {
+        setPin('');
+        setFormError(pinErrorMessage(error, !lastUser));
+        focusFirstError();
       },
-    );
+    });
   };
 
   const switchAccount = () => {
@@ -109,15 +111,16 @@ export function PinSignIn({ redirectTo }: { redirectTo: string }) {
         </div>
       ) : (
         <TextField
-          id="pin-user-id"
-          label="User id"
-          hint="Shown on your medical card page, under “Sign-in PIN”."
+          id="pin-email"
+          label="Email"
+          hint="The email of your account. Choose a PIN on your medical card page first."
+          type="email"
           autoComplete="username"
           autoCapitalize="off"
           spellCheck={false}
-          value={userId}
-          onValueChange={setUserId}
-          error={errors.userId}
+          value={email}
+          onValueChange={setEmail}
+          error={errors.email}
         />
       )}
       <TextField

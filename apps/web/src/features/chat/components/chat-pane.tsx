@@ -32,9 +32,21 @@ interface ChatPaneProps {
 
 const LAST_CHAT_KEY = 'medichat-last-chat';
 
+/**
+ * The chat last opened by `owner` on this device. An account that has none yet takes over the
+ * guest's (issue #13): signing up or in from a guest chat moves the guest's chats to the account,
+ * so the person lands on the conversation they were having, not on an empty "New chat". The guest's
+ * pointer is moved, not copied, so a later account on this device does not get it too.
+ */
 function lastChat(owner: string): string | null {
   try {
-    return localStorage.getItem(`${LAST_CHAT_KEY}:${owner}`);
+    const own = localStorage.getItem(`${LAST_CHAT_KEY}:${owner}`);
+    if (own || !owner.startsWith('user:')) return own;
+    const guest = localStorage.getItem(`${LAST_CHAT_KEY}:guest`);
+    if (!guest) return null;
+    localStorage.setItem(`${LAST_CHAT_KEY}:${owner}`, guest);
+    localStorage.removeItem(`${LAST_CHAT_KEY}:guest`);
+    return guest;
   } catch {
     return null;
   }

@@ -1,4 +1,4 @@
-import type { Message } from '@medichat/shared';
+import { modelDisplayName, type Message } from '@medichat/shared';
 import { Button } from '@/components/ui/button';
 import { AlertIcon, ChatIcon, UserIcon } from '@/components/ui/icons';
 import { cn } from '@/lib/cn';
@@ -109,8 +109,8 @@ export function MessageItem({ message, progress, queued, onRetry }: MessageItemP
 
       {/* Which model answered (issue #13): the stored reply names it. */}
       {isAssistant && message.model && !live ? (
-        <p className="mt-1 text-xs text-slate-600 dark:text-slate-400" data-testid="answered-by">
-          Answered by {message.model}
+        <p className="mt-1 text-xs text-slate-600 dark:text-slate-400" data-testid="answered-by" title={message.model}>
+          Answered by {modelDisplayName(message.model)}
         </p>
       ) : null}
 

@@ -1,4 +1,5 @@
-import type { AuditEntry } from '@medichat/shared';
+import { useState } from 'react';
+import type { AuditEntry, AuditKind } from '@medichat/shared';
 import { Button } from '@/components/ui/button';
 import { describeError } from '@/lib/form';
 import { cn } from '@/lib/cn';
@@ -45,42 +46,38 @@ function details(entry: AuditEntry): string | null {
   return null;
 }
 
-/**
- * "Who viewed my card": the owner's audit trail, newest first. Views by others (the emergency view
- * after a QR scan) stand out; sign-ins and changes are listed too, so nothing happens unseen.
- */
-export function AuditList() {
-  const audit = useAudit();
+function Entry({ entry }: { entry: AuditEntry }) {
+  const byOther = entry.actor !== 'self';
+  const where = [browserName(entry.userAgent), entry.ip ? `IP ${entry.ip}` : null].filter(Boolean).join(' · ');
+  const extra = details(entry);
+  return (
+    <li className="py-3">
+      <time dateTime={entry.createdAt} className="block text-sm text-slate-700 tabular-nums dark:text-slate-300">
+        {dateFormat.format(new Date(entry.createdAt))}
+      </time>
+      <p className={cn('font-semibold', byOther && 'text-red-900 dark:text-red-200')}>
+        {auditActionLabel(entry.action)}
+      </p>
+      <p className="text-sm text-slate-700 dark:text-slate-300">{actorLabel(entry.actor)}</p>
+      {extra ? <p className="text-sm text-slate-700 dark:text-slate-300">{extra}</p> : null}
+      {where ? <p className="text-sm [overflow-wrap:anywhere] text-slate-600 dark:text-slate-400">{where}</p> : null}
+    </li>
+  );
+}
+
+/** One kind of the trail, newest first, with "Show older entries". */
+function AuditEntries({ kind, testId, empty }: { kind: AuditKind; testId: string; empty: string }) {
+  const audit = useAudit(kind);
   if (audit.isPending) return <p role="status">Loading the history…</p>;
   if (audit.isError) return <p role="alert">The history could not be loaded. {describeError(audit.error)}</p>;
   const entries = audit.data.pages.flatMap((p) => p.items);
-  if (!entries.length) return <p className="text-slate-700 dark:text-slate-300">Nothing recorded yet.</p>;
+  if (!entries.length) return <p className="text-slate-700 dark:text-slate-300">{empty}</p>;
   return (
     <div>
-      <ol className="divide-y divide-slate-200 dark:divide-slate-800" data-testid="audit-list">
-        {entries.map((entry) => {
-          const byOther = entry.actor !== 'self';
-          const where = [browserName(entry.userAgent), entry.ip ? `IP ${entry.ip}` : null].filter(Boolean).join(' · ');
-          const extra = details(entry);
-          return (
-            <li key={entry.id} className="py-3">
-              <time
-                dateTime={entry.createdAt}
-                className="block text-sm text-slate-700 tabular-nums dark:text-slate-300"
-              >
-                {dateFormat.format(new Date(entry.createdAt))}
-              </time>
-              <p className={cn('font-semibold', byOther && 'text-red-900 dark:text-red-200')}>
-                {auditActionLabel(entry.action)}
-              </p>
-              <p className="text-sm text-slate-700 dark:text-slate-300">{actorLabel(entry.actor)}</p>
-              {extra ? <p className="text-sm text-slate-700 dark:text-slate-300">{extra}</p> : null}
-              {where ? (
-                <p className="text-sm [overflow-wrap:anywhere] text-slate-600 dark:text-slate-400">{where}</p>
-              ) : null}
-            </li>
-          );
-        })}
+      <ol className="divide-y divide-slate-200 dark:divide-slate-800" data-testid={testId}>
+        {entries.map((entry) => (
+          <Entry key={entry.id} entry={entry} />
+        ))}
       </ol>
       {audit.hasNextPage ? (
         <Button
@@ -92,6 +89,33 @@ export function AuditList() {
           {audit.isFetchingNextPage ? 'Loading…' : 'Show older entries'}
         </Button>
       ) : null}
+    </div>
+  );
+}
+
+/**
+ * "Who viewed my card": first, on their own, the views of the emergency page by someone who scanned
+ * the QR code (what the owner came to see); below, collapsed, the owner's own sign-ins and changes
+ * (`kind=account`), loaded only when opened, so nothing happens unseen but nothing buries the views.
+ */
+export function AuditList() {
+  const [showOwn, setShowOwn] = useState(false);
+  return (
+    <div className="space-y-4">
+      <section aria-labelledby="audit-views-title">
+        <h3 id="audit-views-title" className="font-semibold">
+          Views of your emergency page
+        </h3>
+        <AuditEntries kind="views" testId="audit-views" empty="Nobody has opened your emergency page yet." />
+      </section>
+      <details
+        className="rounded-xl border border-slate-200 p-3 dark:border-slate-700"
+        onToggle={(e) => setShowOwn(e.currentTarget.open)}
+        data-testid="audit-own"
+      >
+        <summary className="min-h-11 cursor-pointer py-2 font-semibold">Your own sign-ins and changes</summary>
+        {showOwn ? <AuditEntries kind="account" testId="audit-list" empty="Nothing recorded yet." /> : null}
+      </details>
     </div>
   );
 }

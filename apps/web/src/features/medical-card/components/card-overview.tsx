@@ -85,7 +85,7 @@ export function CardOverview({
           <Aside
             id="card-audit-title"
             title="Who viewed my card"
-            description="Every time someone opens your emergency view, and every sign-in and change, newest first."
+            description="Every time someone opens your emergency page after scanning your QR code, newest first; your own sign-ins and changes below."
           >
             <AuditList />
           </Aside>

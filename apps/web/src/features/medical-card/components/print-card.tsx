@@ -10,11 +10,12 @@ import { EmergencySheet, WalletCard, type PrintFormat } from './printable-qr';
 
 /**
  * Page size and what prints. Only the chosen layout is visible on paper (the site's header, footer
- * and these controls are `print:hidden`); the wallet format makes the page itself card-sized, so
- * one card is one page.
+ * and these controls are `print:hidden`); the wallet format makes the page a little larger than the
+ * card (5 mm around it), so one card is one page and its dashed cut line is printed, not lost at
+ * the paper's edge.
  */
 function PrintStyle({ format }: { format: PrintFormat }) {
-  const page = format === 'wallet' ? '@page { size: 85.6mm 54mm; margin: 0; }' : '@page { size: A4; margin: 12mm; }';
+  const page = format === 'wallet' ? '@page { size: 95.6mm 64mm; margin: 5mm; }' : '@page { size: A4; margin: 12mm; }';
   return (
     <style>{`
 @media print {
@@ -23,8 +24,7 @@ function PrintStyle({ format }: { format: PrintFormat }) {
   #root > div { min-height: 0 !important; display: block !important; }
   main { padding: 0 !important; }
   .print-area { margin: 0 !important; padding: 0 !important; }
-  .wallet-card { break-inside: avoid; print-color-adjust: exact; -webkit-print-color-adjust: exact; }
-  ${format === 'wallet' ? '.wallet-card { border: none !important; border-radius: 0 !important; }' : ''}
+  .wallet-card { break-inside: avoid; print-color-adjust: exact; -webkit-print-color-adjust: exact; border: 0.3mm dashed #000 !important; }
 }`}</style>
   );
 }

@@ -47,20 +47,23 @@ const allergyText = (card: Card) =>
 /**
  * The wallet card, drawn in millimetres and points so it prints at bank-card size (ISO/IEC 7810
  * ID-1, 85.6 × 54 mm): the QR on the left, on the right what the owner chose to show on the
- * emergency view — name, blood type, allergies, conditions, medications, a contact, organ donor.
- * Long lists are cut short; the QR leads to the rest.
+ * emergency view — name, date of birth, blood type, allergies, medications, conditions, notes (an
+ * implanted device is often written there), a contact, organ donor: the emergency page's rules
+ * (`emergencyFields`). Long lists are cut short; the QR leads to the rest. The dashed border is the
+ * cut line, on screen and on paper.
  */
 export function WalletCard({ card, svg }: { card: Card; svg: string | null }) {
   const emergencyNumber = useEmergencyNumber();
   const contact = shows(card, 'emergencyContacts') ? card.emergencyContacts[0] : undefined;
   const lines: Array<[string, string]> = [];
   if (shows(card, 'allergies')) lines.push(['Allergies', allergyText(card) || 'None known']);
-  if (shows(card, 'conditions') && card.conditions.length) {
-    lines.push(['Conditions', card.conditions.map((c) => c.name).join(', ')]);
-  }
   if (shows(card, 'medications') && card.medications.length) {
     lines.push(['Medications', card.medications.map((m) => [m.name, m.dose].filter(Boolean).join(' ')).join(', ')]);
   }
+  if (shows(card, 'conditions') && card.conditions.length) {
+    lines.push(['Conditions', card.conditions.map((c) => c.name).join(', ')]);
+  }
+  if (shows(card, 'notes') && card.notes) lines.push(['Notes', card.notes]);
   if (shows(card, 'organDonor') && card.organDonor !== null)
     lines.push(['Organ donor', card.organDonor ? 'Yes' : 'No']);
   return (
@@ -77,6 +80,11 @@ export function WalletCard({ card, svg }: { card: Card; svg: string | null }) {
         <p className="text-[6pt] font-bold tracking-[0.15em] text-red-800 uppercase">Medical information</p>
         {shows(card, 'name') && card.name ? (
           <p className="truncate text-[10pt] leading-tight font-bold">{card.name}</p>
+        ) : null}
+        {shows(card, 'dateOfBirth') && card.dateOfBirth ? (
+          <p className="text-[6.5pt] leading-tight" data-testid="wallet-dob">
+            Born <strong>{card.dateOfBirth}</strong>
+          </p>
         ) : null}
         {shows(card, 'bloodType') ? (
           <p className="text-[7pt] leading-tight">

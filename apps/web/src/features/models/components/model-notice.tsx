@@ -1,3 +1,4 @@
+import { modelDisplayName } from '@medichat/shared';
 import { useOnline } from '@/hooks/use-online';
 import { getGuestToken, useSession } from '@/lib/auth-store';
 import { cn } from '@/lib/cn';
@@ -31,7 +32,11 @@ export function SmallModelNotice({ className, enabled = true }: { className?: st
         className,
       )}
     >
-      Answers come from <span className="font-semibold">{answering.name}</span>, a small model running offline on
+      Answers come from{' '}
+      <span className="font-semibold" title={answering.name}>
+        {modelDisplayName(answering.name)}
+      </span>
+      , a small model running offline on
       this server. It can be wrong: use it for general information, never instead of a doctor or pharmacist.{' '}
       {admin ? (
         <>

@@ -1,4 +1,5 @@
 import { useId } from 'react';
+import { modelDisplayName } from '@medichat/shared';
 import { useOnline } from '@/hooks/use-online';
 import { getGuestToken, useSession } from '@/lib/auth-store';
 import { cn } from '@/lib/cn';
@@ -9,7 +10,8 @@ import { useSelectModel } from '../api/select-model';
  * Which model answers. Signed-in people choose from the available models (the choice applies to
  * their next message; replies in flight finish on the model they started with). Guests always get
  * the default, so for them this only names it. A model's first use shows its load progress in the
- * chat itself.
+ * chat itself. Names are readable (`modelDisplayName`: "SmolLM2 135M Instruct (Q4_1)", the slug in
+ * the tooltip); the default is listed once, first, marked "default".
  */
 export function ModelSelect({ className, enabled = true }: { className?: string; enabled?: boolean }) {
   const session = useSession();
@@ -30,7 +32,10 @@ export function ModelSelect({ className, enabled = true }: { className?: string;
   if (!signedIn) {
     return defaultModel ? (
       <p className={cn('text-sm text-slate-700 dark:text-slate-300', className)}>
-        Model: <span className="font-semibold text-slate-900 dark:text-slate-100">{defaultModel.name}</span>
+        Model:{' '}
+        <span className="font-semibold text-slate-900 dark:text-slate-100" title={defaultModel.name}>
+          {modelDisplayName(defaultModel.name)}
+        </span>
       </p>
     ) : null;
   }
@@ -48,11 +53,13 @@ export function ModelSelect({ className, enabled = true }: { className?: string;
         aria-describedby={select.error ? `${id}-error` : undefined}
         className="min-h-10 w-full min-w-0 flex-1 truncate rounded-lg border sm:max-w-[16rem] border-slate-500 bg-white px-2 py-1.5 text-sm text-slate-900 dark:border-slate-400 dark:bg-slate-950 dark:text-slate-100"
       >
-        <option value="">Default{defaultModel ? ` (${defaultModel.name})` : ''}</option>
+        <option value="" title={defaultModel?.name}>
+          {defaultModel ? `${modelDisplayName(defaultModel.name)} (default)` : 'Default'}
+        </option>
         {/* The default is the first option already: not listed twice. */}
         {data.items.filter((m) => m.id !== data.defaultModelId).map((m) => (
-          <option key={m.id} value={m.id}>
-            {m.name}
+          <option key={m.id} value={m.id} title={m.name}>
+            {modelDisplayName(m.name)}
             {m.kind === 'fine-tuned' ? ' (fine-tuned)' : ''}
           </option>
         ))}
