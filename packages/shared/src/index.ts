@@ -11,3 +11,4 @@ export * from './safety.js';
 export * from './knowledge.js';
 export * from './sensors.js';
 export * from './fine-tune.js';
+export * from './voice.js';

@@ -5,6 +5,7 @@
  * so a restart keeps sessions and encrypted data readable; there is never a hard-coded default.
  */
 import { randomBytes } from 'node:crypto';
+import { homedir } from 'node:os';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -158,6 +159,17 @@ export const envSchema = z.object({
   S3_SSE_KMS_KEY_ID: z.string().min(1).max(2048).optional(),
   /** Lifetime of the presigned URLs public images redirect to on S3. */
   BLOB_PRESIGN_TTL_SECONDS: int(60, 7 * 24 * 3600).default(3600),
+  /** Speech (docs/speech.md): which engine transcribes and which speaks; `none` turns one off. */
+  SPEECH_STT_ENGINE: z.enum(['faster-whisper', 'none']).default('faster-whisper'),
+  SPEECH_TTS_ENGINE: z.enum(['piper', 'none']).default('piper'),
+  /** Where scripts/ensure-speech.sh caches (venv, weights); default ~/.cache/medichat. */
+  MEDICHAT_CACHE: z.string().optional(),
+  /** The Piper voice (`.onnx`, its `.onnx.json` beside it); default the cached en_US-joe-medium. */
+  PIPER_VOICE: z.string().optional(),
+  SPEECH_THREADS: int(1, 64).default(2),
+  /** Voice messages: largest upload and longest audio accepted. */
+  VOICE_MAX_BYTES: int(1024, 100 * 1024 * 1024).default(10 * 1024 * 1024),
+  VOICE_MAX_SECONDS: int(1, 600).default(60),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -228,6 +240,15 @@ export interface Config {
   secrets: Secrets;
   version: string;
   blob: BlobConfig;
+  speech: SpeechConfig;
+}
+
+/** Speech engines; `engine` values are a switch (container.ts) a remote engine extends. */
+export interface SpeechConfig {
+  stt: { engine: Env['SPEECH_STT_ENGINE']; python: string; modelDir: string; threads: number };
+  tts: { engine: Env['SPEECH_TTS_ENGINE']; voice: string; threads: number };
+  maxUploadBytes: number;
+  maxSeconds: number;
 }
 
 export type BlobConfig =
@@ -425,6 +446,28 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     secrets: loadSecrets(env, dataDir),
     version: readVersion(),
     blob: blobConfigOf(env.BLOB_URL, env, dataDir),
+    speech: speechConfigOf(env),
+  };
+}
+
+function speechConfigOf(env: Env): SpeechConfig {
+  const cache = resolve(env.MEDICHAT_CACHE ?? join(homedir(), '.cache', 'medichat'));
+  return {
+    stt: {
+      engine: env.SPEECH_STT_ENGINE,
+      python: join(cache, 'venvs', 'speech-1', 'bin', 'python'),
+      modelDir: join(cache, 'models', '.speech', 'whisper-tiny-en-ct2'),
+      threads: env.SPEECH_THREADS,
+    },
+    tts: {
+      engine: env.SPEECH_TTS_ENGINE,
+      voice: resolve(
+        env.PIPER_VOICE ?? join(cache, 'models', '.speech', 'piper-en_US-joe-medium', 'en_US-joe-medium.onnx'),
+      ),
+      threads: env.SPEECH_THREADS,
+    },
+    maxUploadBytes: env.VOICE_MAX_BYTES,
+    maxSeconds: env.VOICE_MAX_SECONDS,
   };
 }
 
