@@ -20,18 +20,9 @@ import type { Config } from '../../config/config.js';
 import { badRequest } from '../../lib/errors.js';
 import { requireUserOrGuest } from '../../plugins/app/auth.js';
 import { presentMessage } from './chat.presenter.js';
-import { senderOf } from './message.routes.js';
+import { errors as messageErrors, senderOf } from './message.routes.js';
 
-const errors = {
-  400: problemSchema,
-  401: problemSchema,
-  404: problemSchema,
-  409: problemSchema,
-  413: problemSchema,
-  422: problemSchema,
-  429: problemSchema,
-  503: problemSchema,
-};
+const errors = { ...messageErrors, 413: problemSchema, 422: problemSchema };
 
 export const voiceRoutes: FastifyPluginAsyncZod<{ config: Config }> = async (app, { config }) => {
   const { voice } = app.services;
