@@ -163,8 +163,10 @@ async function main(): Promise<void> {
   };
 
   // Warm-up: load every model once on each side.
-  await route(wavs[0]!);
-  await stages(wavs[0]!);
+  const log = (what: string, x: unknown) =>
+    process.env.MEDICHAT_BENCH_VERBOSE && console.error(what, JSON.stringify(x));
+  log('warm-up route', await route(wavs[0]!));
+  log('warm-up stages', await stages(wavs[0]!));
 
   const r = { first: [] as number[], answer: [] as number[], stt: [] as number[], tts: [] as number[] };
   const s = { sum: [] as number[], stt: [] as number[], gen: [] as number[], tts: [] as number[] };
@@ -175,6 +177,8 @@ async function main(): Promise<void> {
       const a = order ? await route(wav) : undefined;
       const b = await stages(wav);
       const c = a ?? (await route(wav));
+      log('route', c);
+      log('stages', b);
       r.first.push(c.firstAudioMs);
       r.answer.push(c.answerMs);
       r.stt.push(c.v.transcodeMs + c.v.sttMs);
