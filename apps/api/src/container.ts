@@ -59,6 +59,10 @@ import { UserRepository } from './modules/users/user.repository.js';
 import { SensorService } from './modules/sensors/index.js';
 import { NewsService } from './modules/news/index.js';
 import { CallService } from './modules/calls/index.js';
+import { existsSync } from 'node:fs';
+import { FasterWhisperEngine, PiperEngine, type SpeechToText, type TextToSpeech } from './engines/speech/index.js';
+import { createRemoteSpeechToText, createRemoteTextToSpeech } from './engines/speech/remote/index.js';
+import { VoiceService } from './modules/chat/voice.service.js';
 
 /** Replies one principal may have generating at once. */
 const MAX_CONCURRENT_PER_OWNER = 4;
@@ -67,6 +71,8 @@ export interface ServicesInput {
   config: Config;
   storage: Storage;
   blobs: BlobStore;
+  /** The encrypting store (voice recordings); the plain store when not given. */
+  sealedBlobs?: BlobStore;
   log: ServiceLog;
   now?: () => Date;
 }
@@ -99,6 +105,8 @@ export interface Services {
   news: NewsService;
   // calls (signalling state, in memory per instance)
   calls: CallService;
+  // speech
+  voice: VoiceService;
   /** Server closing: stop running replies (stored `failed`, interrupted, retryable). */
   stop(): Promise<void>;
   /** After the server closed: unload models, close engines, drop the hub. */
@@ -279,6 +287,60 @@ export function buildNews(input: {
   });
 }
 
+/**
+ * The speech engines `SPEECH_STT_ENGINE` / `SPEECH_TTS_ENGINE` name (docs/speech.md): a switch a
+ * remote engine extends with its own case. A local engine whose files are missing is left out
+ * (warned): voice messages are then a 503 and the web speaks replies with the browser's voice.
+ */
+export function buildSpeech(
+  config: Pick<Config, 'speech' | 'speechRemote'>,
+  log: Pick<ServiceLog, 'warn'>,
+): { stt?: SpeechToText; tts?: TextToSpeech } {
+  const { stt: sttConfig, tts: ttsConfig } = config.speech;
+  let stt: SpeechToText | undefined;
+  switch (sttConfig.engine) {
+    case 'faster-whisper':
+      if (existsSync(sttConfig.python) && existsSync(join(sttConfig.modelDir, 'model.bin')))
+        stt = new FasterWhisperEngine({
+          python: sttConfig.python,
+          modelDir: sttConfig.modelDir,
+          threads: sttConfig.threads,
+        });
+      else log.warn({ dir: sttConfig.modelDir }, 'no Whisper model: voice messages are off (scripts/ensure-speech.sh)');
+      break;
+    case 'openai':
+    case 'elevenlabs':
+    case 'azure':
+    case 'google':
+      // A remote engine without its key stops the boot with a SpeechError naming the variable.
+      stt = createRemoteSpeechToText(sttConfig.engine, config.speechRemote);
+      break;
+    case 'none':
+      break;
+  }
+  let tts: TextToSpeech | undefined;
+  switch (ttsConfig.engine) {
+    case 'piper':
+      if (existsSync(ttsConfig.voice))
+        tts = new PiperEngine({ modelPath: ttsConfig.voice, threads: ttsConfig.threads });
+      else
+        log.warn(
+          { voice: ttsConfig.voice },
+          'no Piper voice: replies are not spoken by the server (scripts/ensure-speech.sh)',
+        );
+      break;
+    case 'openai':
+    case 'elevenlabs':
+    case 'azure':
+    case 'google':
+      tts = createRemoteTextToSpeech(ttsConfig.engine, config.speechRemote);
+      break;
+    case 'none':
+      break;
+  }
+  return { stt, tts };
+}
+
 function buildInference(config: Config, log: ServiceLog, parallel?: number) {
   const llama = config.inference.llama;
   const engines: Partial<Record<ModelDescriptor['engine'], InferenceEngine>> = {
@@ -389,6 +451,17 @@ export async function buildServices(input: ServicesInput): Promise<Services> {
     now,
     log,
   });
+  const speech = buildSpeech(config, log);
+  const voice = new VoiceService({
+    messages,
+    chats,
+    repository: messageRepository,
+    hub,
+    ...speech,
+    blobs: input.sealedBlobs ?? blobs,
+    maxSeconds: config.speech.maxSeconds,
+    log,
+  });
   const sessions = new SessionService({
     users,
     sessions: sessionRepository,
@@ -418,6 +491,7 @@ export async function buildServices(input: ServicesInput): Promise<Services> {
     await manager.close();
     await Promise.all(Object.values(engines).map((e) => e.close()));
     await embedder?.close();
+    await Promise.all([speech.stt?.close(), speech.tts?.close()]);
   };
 
   // Boot work; a failure (e.g. a weak ADMIN_PASSWORD) leaves no engine open behind it.
@@ -455,6 +529,7 @@ export async function buildServices(input: ServicesInput): Promise<Services> {
     sensors,
     news,
     calls,
+    voice,
     stop: () => replies.close(),
     close,
   };

@@ -14,3 +14,4 @@ export * from './fine-tune.js';
 export * from './calls.js';
 export * from './fine-tune-dataset.js';
 export * from './model-name.js';
+export * from './voice.js';

@@ -5,6 +5,7 @@
  * so a restart keeps sessions and encrypted data readable; there is never a hard-coded default.
  */
 import { randomBytes } from 'node:crypto';
+import { homedir } from 'node:os';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -215,6 +216,17 @@ export const envSchema = z.object({
   GOOGLE_TTS_ENDPOINT: httpUrl.default('https://texttospeech.googleapis.com'),
   /** e.g. en-US-Standard-C; unset = Google's choice for the language. */
   GOOGLE_TTS_VOICE: speechName.optional(),
+  /** Speech (docs/speech.md): which engine transcribes and which speaks; `none` turns one off. */
+  SPEECH_STT_ENGINE: z.enum(['faster-whisper', ...REMOTE_SPEECH_ENGINE_NAMES, 'none']).default('faster-whisper'),
+  SPEECH_TTS_ENGINE: z.enum(['piper', ...REMOTE_SPEECH_ENGINE_NAMES, 'none']).default('piper'),
+  /** Where scripts/ensure-speech.sh caches (venv, weights); default ~/.cache/medichat. */
+  MEDICHAT_CACHE: z.string().optional(),
+  /** The Piper voice (`.onnx`, its `.onnx.json` beside it); default the cached en_US-joe-medium. */
+  PIPER_VOICE: z.string().optional(),
+  SPEECH_THREADS: int(1, 64).default(2),
+  /** Voice messages: largest upload and longest audio accepted. */
+  VOICE_MAX_BYTES: int(1024, 100 * 1024 * 1024).default(10 * 1024 * 1024),
+  VOICE_MAX_SECONDS: int(1, 600).default(60),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -289,6 +301,7 @@ export interface Config {
   calls: { iceServers: IceServer[]; ringTimeoutMs: number };
   /** Remote speech engines (engines/speech/remote); the `apiKey`s are never logged. */
   speechRemote: SpeechRemoteConfig;
+  speech: SpeechConfig;
 }
 
 export interface SpeechRemoteConfig {
@@ -351,6 +364,14 @@ function speechRemoteOf(env: Env): SpeechRemoteConfig {
       voice: env.GOOGLE_TTS_VOICE,
     },
   };
+}
+
+/** Speech engines; `engine` values are a switch (container.ts) a remote engine extends. */
+export interface SpeechConfig {
+  stt: { engine: Env['SPEECH_STT_ENGINE']; python: string; modelDir: string; threads: number };
+  tts: { engine: Env['SPEECH_TTS_ENGINE']; voice: string; threads: number };
+  maxUploadBytes: number;
+  maxSeconds: number;
 }
 
 export type BlobConfig =
@@ -550,6 +571,28 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     blob: blobConfigOf(env.BLOB_URL, env, dataDir),
     calls: { iceServers: parseIceServers(env.ICE_SERVERS), ringTimeoutMs: env.CALL_RING_TIMEOUT_MS },
     speechRemote: speechRemoteOf(env),
+    speech: speechConfigOf(env),
+  };
+}
+
+function speechConfigOf(env: Env): SpeechConfig {
+  const cache = resolve(env.MEDICHAT_CACHE ?? join(homedir(), '.cache', 'medichat'));
+  return {
+    stt: {
+      engine: env.SPEECH_STT_ENGINE,
+      python: join(cache, 'venvs', 'speech-1', 'bin', 'python'),
+      modelDir: join(cache, 'models', '.speech', 'whisper-tiny-en-ct2'),
+      threads: env.SPEECH_THREADS,
+    },
+    tts: {
+      engine: env.SPEECH_TTS_ENGINE,
+      voice: resolve(
+        env.PIPER_VOICE ?? join(cache, 'models', '.speech', 'piper-en_US-joe-medium', 'en_US-joe-medium.onnx'),
+      ),
+      threads: env.SPEECH_THREADS,
+    },
+    maxUploadBytes: env.VOICE_MAX_BYTES,
+    maxSeconds: env.VOICE_MAX_SECONDS,
   };
 }
 

@@ -24,7 +24,7 @@ import { presentMessage } from './chat.presenter.js';
 import { modelUnavailable } from '../models/model.service.js';
 import type { Sender, Submission } from './message.service.js';
 
-const errors = {
+export const errors = {
   400: problemSchema,
   401: problemSchema,
   404: problemSchema,

@@ -63,7 +63,11 @@ export class MessageService {
 
   // --------------------------------------------------------------------------------- commands
 
-  async submit(sender: Sender, input: { chatId: string; content: string; clientId: string }): Promise<Submission> {
+  /** `audioKey`: a voice message's recording (a sealed blob), stored on the user message. */
+  async submit(
+    sender: Sender,
+    input: { chatId: string; content: string; clientId: string; audioKey?: string },
+  ): Promise<Submission> {
     const chat = await this.deps.chats.getOwned(sender.id, input.chatId);
     const key = `${chat.id}\u0000${input.clientId}`;
     const pending = this.inflight.get(key);
@@ -172,7 +176,7 @@ export class MessageService {
   private async submitNew(
     sender: Sender,
     chat: ChatDoc,
-    input: { content: string; clientId: string },
+    input: { content: string; clientId: string; audioKey?: string },
   ): Promise<Submission> {
     const existing = await this.deps.messages.findByClientId(chat.id, input.clientId);
     if (existing) return this.replay(sender, chat, existing, input.content);
@@ -188,6 +192,7 @@ export class MessageService {
       clientId: input.clientId,
       replyTo: null,
       triage: triage.level,
+      ...(input.audioKey ? { audioKey: input.audioKey } : {}),
       createdAt: now,
       updatedAt: now,
     };

@@ -47,7 +47,7 @@ export class AzureSpeech extends RemoteEngine<VendorOptions<'azure'>> implements
             'content-type': 'audio/wav; codecs=audio/pcm; samplerate=16000',
             accept: 'application/json',
           },
-          body: () => wav,
+          body: () => new Uint8Array(wav),
           failure: 'TRANSCRIBE_FAILED',
           signal: options.signal,
         });

@@ -98,7 +98,7 @@ export abstract class RemoteEngine<O extends RemoteHttpOptions & { apiKey?: stri
 export function audioForm(wav: Buffer, fields: Record<string, string | undefined>): FormData {
   const form = new FormData();
   for (const [name, value] of Object.entries(fields)) if (value !== undefined) form.append(name, value);
-  form.append('file', new Blob([wav], { type: 'audio/wav' }), 'audio.wav');
+  form.append('file', new Blob([new Uint8Array(wav)], { type: 'audio/wav' }), 'audio.wav');
   return form;
 }
 

@@ -8,6 +8,7 @@ import { useChatSession } from '../hooks/use-chat-session';
 import { useOnline } from '@/hooks/use-online';
 import type { ChatViewState, ConnectionState } from '../lib/chat-session';
 import { Composer } from './composer';
+import { VoiceButton } from './voice-controls';
 import { MessageList } from './message-list';
 import { UrgentBanner } from './urgent-banner';
 
@@ -119,6 +120,7 @@ export function ChatWindow({ chatId, owner, knownOnServer, onChatChanged, onNewC
           setFollowSignal((n) => n + 1);
         }}
         onStop={live ? () => session.stop(live.id) : undefined}
+        extra={<VoiceButton onVoice={(audio) => session.sendVoice(audio)} />}
       />
     </div>
   );

@@ -1,4 +1,4 @@
-import { useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useId, useRef, useState, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
 import { MESSAGE_MAX_CHARS } from '@medichat/shared';
 import { Button } from '@/components/ui/button';
 import { controlClasses } from '@/components/ui/form';
@@ -12,10 +12,12 @@ interface ComposerProps {
   hint?: string;
   /** Text to start with (a question typed on the landing page). */
   initialText?: string;
+  /** More controls beside Send (the microphone). */
+  extra?: ReactNode;
 }
 
 /** Enter sends, Shift+Enter starts a new line (and Enter while composing with an IME does neither). */
-export function Composer({ onSend, onStop, disabled = false, hint, initialText }: ComposerProps) {
+export function Composer({ onSend, onStop, disabled = false, hint, initialText, extra }: ComposerProps) {
   const [text, setText] = useState(initialText ?? '');
   const field = useRef<HTMLTextAreaElement>(null);
   const id = useId();
@@ -86,6 +88,7 @@ export function Composer({ onSend, onStop, disabled = false, hint, initialText }
             Stop
           </Button>
         ) : null}
+        {extra}
         <Button type="submit" disabled={!canSend}>
           Send
         </Button>

@@ -5,6 +5,7 @@ import { cn } from '@/lib/cn';
 import type { ConnectionState, ModelProgress, PendingSend, QueuedReply } from '../lib/chat-session';
 import { MarkdownText } from './markdown';
 import { Citations, SafetyWarnings } from './reply-annotations';
+import { ReadAloudButton } from './voice-controls';
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 
@@ -106,6 +107,12 @@ export function MessageItem({ message, progress, queued, onRetry }: MessageItemP
       ) : null}
 
       {isAssistant ? <Citations citations={message.citations ?? []} /> : null}
+
+      {isAssistant && !live && message.content ? (
+        <div className="mt-1">
+          <ReadAloudButton message={message} />
+        </div>
+      ) : null}
 
       {/* Which model answered (issue #13): the stored reply names it. */}
       {isAssistant && message.model && !live ? (

@@ -18,10 +18,11 @@
  * After a reconnect it sends `resume {messageId, afterSeq}` for each, so nothing is lost or doubled;
  * a reply it knows nothing of is resumed from -1 with its text cleared.
  */
-import type { Chat, Message, ProblemTypeId, WsServerEvent } from '@medichat/shared';
+import type { Chat, Message, ProblemTypeId, VoiceReply, WsServerEvent } from '@medichat/shared';
 import { ApiError, NetworkError } from '@/lib/api-client';
 import { backoffDelay, ReconnectingSocket, type SocketState } from '@/lib/ws-client';
 import { createChat } from '../api/create-chat';
+import { sendVoice } from '../api/voice';
 import { getMessages } from '../api/get-messages';
 import { retryMessage } from '../api/retry-message';
 import { stopMessage } from '../api/stop-message';
@@ -255,6 +256,33 @@ export class ChatSession {
       }
     }
     void this.sync();
+  }
+
+  /**
+   * A voice message: make sure the chat is on the server (a new guest gets its session), send the
+   * recording, and show the stored transcript and reply (the socket streams them meanwhile).
+   * Returns the answer, with the spoken reply, for the caller to play.
+   */
+  async sendVoice(audio: Blob): Promise<VoiceReply> {
+    if (!this.onServer) {
+      const { chat, guestToken } = await createChat({ chatId: this.options.chatId });
+      if (guestToken) guestTokenChanged();
+      this.onServer = true;
+      await cacheChats(this.options.owner, [chat]);
+      this.options.onChatChanged?.(chat);
+      this.set({ connection: 'idle' });
+    }
+    if (!this.socket) {
+      this.openSocket();
+      void this.loadLatest();
+    }
+    const answer = await sendVoice(this.options.chatId, audio, newClientId());
+    if (!this.disposed) {
+      const { userMessage, transcript: _t, audio: _a, voiceTimings: _v, ...reply } = answer;
+      this.upsert(userMessage);
+      this.applyFinal(reply);
+    }
+    return answer;
   }
 
   /** Stop the reply being generated; what it wrote so far is kept. */
