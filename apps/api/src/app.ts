@@ -33,6 +33,7 @@ import { chatSocketRoutes } from './modules/chat/chat-socket.routes.js';
 import { messageRoutes } from './modules/chat/message.routes.js';
 import { sensorRoutes } from './modules/sensors/index.js';
 import { newsRoutes } from './modules/news/index.js';
+import { fineTuneRoutes } from './modules/fine-tune/index.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -96,7 +97,13 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(healthRoutes, { config });
   await app.register(blobStorePlugin, { config });
   // The composition root: every repository and service, built once (container.ts).
-  const services = await buildServices({ config, storage: app.storage, blobs: app.blobs, log: app.log });
+  const services = await buildServices({
+    config,
+    storage: app.storage,
+    blobs: app.blobs,
+    log: app.log,
+    queue: app.queue,
+  });
   app.decorate('services', services);
   app.addHook('preClose', async () => services.stop());
   app.addHook('onClose', async () => services.close());
@@ -115,6 +122,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(chatSocketRoutes);
   await app.register(sensorRoutes, { config });
   await app.register(newsRoutes);
+  await app.register(fineTuneRoutes);
 
   await app.register(webPlugin, { config });
   return app;

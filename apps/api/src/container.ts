@@ -58,6 +58,8 @@ import { ProfileService } from './modules/users/profile.service.js';
 import { UserRepository } from './modules/users/user.repository.js';
 import { SensorService } from './modules/sensors/index.js';
 import { NewsService } from './modules/news/index.js';
+import { FineTuneService } from './modules/fine-tune/index.js';
+import type { QueuePort } from './engines/queue/index.js';
 
 /** Replies one principal may have generating at once. */
 const MAX_CONCURRENT_PER_OWNER = 4;
@@ -68,6 +70,8 @@ export interface ServicesInput {
   blobs: BlobStore;
   log: ServiceLog;
   now?: () => Date;
+  /** The job queue (fine-tunes enqueue on it and watch it). */
+  queue?: QueuePort;
 }
 
 export interface Services {
@@ -96,6 +100,8 @@ export interface Services {
   // sensors
   sensors: SensorService;
   news: NewsService;
+  // fine-tuning
+  fineTune: FineTuneService;
   /** Server closing: stop running replies (stored `failed`, interrupted, retryable). */
   stop(): Promise<void>;
   /** After the server closed: unload models, close engines, drop the hub. */
@@ -276,6 +282,28 @@ export function buildNews(input: {
   });
 }
 
+/**
+ * Fine-tuning (the API's routes and the `fine-tune` job of API and worker): the registry, the queue,
+ * and for the activation gate the eval pipeline, built per gate and closed after it.
+ */
+export function buildFineTune(input: {
+  config: Config;
+  storage: Pick<Storage, 'models'>;
+  queue: () => QueuePort | undefined;
+  log: ServiceLog;
+  now?: () => Date;
+}): FineTuneService {
+  const { config, log } = input;
+  return new FineTuneService({
+    models: new ModelRepository(input.storage.models),
+    queue: input.queue,
+    config: { dataDir: config.dataDir, ...config.fineTune },
+    gateEvaluator: () => buildEvalPipeline({ config, log, parallel: 1 }),
+    now: input.now ?? (() => new Date()),
+    log,
+  });
+}
+
 function buildInference(config: Config, log: ServiceLog, parallel?: number) {
   const llama = config.inference.llama;
   const engines: Partial<Record<ModelDescriptor['engine'], InferenceEngine>> = {
@@ -342,6 +370,7 @@ export async function buildServices(input: ServicesInput): Promise<Services> {
   const news = buildNews({ storage, config, log, now });
   const credentials = new CredentialService({ users, sessions: sessionRepository, passwords, audit, now });
   const models = buildModelService({ config, storage, now, log });
+  const fineTune = buildFineTune({ config, storage, queue: () => input.queue, log, now });
   const replies = new ReplyGenerator({ messages: messageRepository, hub, now, log });
   const chats = new ChatService({
     chats: chatRepository,
@@ -418,6 +447,10 @@ export async function buildServices(input: ServicesInput): Promise<Services> {
     const halfWritten = await accounts.repairHalfWritten();
     if (halfWritten > 0) log.warn({ count: halfWritten }, 'cards of registrations a crash left unfinished are removed');
     await ensureBootstrapAdmin({ users, accounts }, config.auth.admin, log);
+    // Fine-tunes a stopped process left unfinished: failed, retryable (never stuck `running`).
+    await fineTune
+      .recover()
+      .catch((err: unknown) => log.warn({ err }, 'fine-tune: could not check for unfinished jobs'));
   } catch (err) {
     await close().catch(() => undefined);
     throw err;
@@ -443,7 +476,11 @@ export async function buildServices(input: ServicesInput): Promise<Services> {
     replies,
     sensors,
     news,
+    fineTune,
     stop: () => replies.close(),
-    close,
+    close: async () => {
+      fineTune.stop();
+      await close();
+    },
   };
 }

@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -158,6 +159,20 @@ export const envSchema = z.object({
   S3_SSE_KMS_KEY_ID: z.string().min(1).max(2048).optional(),
   /** Lifetime of the presigned URLs public images redirect to on S3. */
   BLOB_PRESIGN_TTL_SECONDS: int(60, 7 * 24 * 3600).default(3600),
+  /** Cache of downloads outside the clone (the scripts' MEDICHAT_CACHE); default ~/.cache/medichat. */
+  MEDICHAT_CACHE: z.string().min(1).optional(),
+  /** Python of the trainer's venv (scripts/trainer-ci.sh builds it); fine-tune jobs run `-m medichat_trainer` with it. */
+  TRAINER_PYTHON: z.string().min(1).optional(),
+  /** Directory holding the `medichat_trainer` package (default: the repository's trainer/). */
+  TRAINER_DIR: z.string().min(1).optional(),
+  /** llama.cpp's convert_hf_to_gguf.py (scripts/ensure-gguf-convert.sh caches it); a fine-tune exports its GGUF with it. */
+  GGUF_CONVERT: z.string().min(1).optional(),
+  /** Where the trainer runs: auto (CUDA when present), cpu or cuda. */
+  FINE_TUNE_DEVICE: z.enum(['auto', 'cpu', 'cuda']).default('auto'),
+  /** Eval cases per suite the activation gate runs on base and candidate (eval is slow on small machines). */
+  FINE_TUNE_GATE_CASES: int(1, 1000).default(4),
+  /** Longest answer of a gate eval case, in tokens. */
+  FINE_TUNE_GATE_MAX_TOKENS: int(16, 4096).default(160),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -228,6 +243,15 @@ export interface Config {
   secrets: Secrets;
   version: string;
   blob: BlobConfig;
+  /** Fine-tune jobs (issue 9, docs/fine-tune.md). */
+  fineTune: {
+    python: string;
+    trainerDir: string;
+    ggufConvert: string;
+    device: 'auto' | 'cpu' | 'cuda';
+    gateCases: number;
+    gateMaxTokens: number;
+  };
 }
 
 export type BlobConfig =
@@ -425,6 +449,23 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     secrets: loadSecrets(env, dataDir),
     version: readVersion(),
     blob: blobConfigOf(env.BLOB_URL, env, dataDir),
+    fineTune: fineTuneConfigOf(env),
+  };
+}
+
+/** Where the trainer venv and the GGUF converter are cached by the scripts (~/.cache/medichat). */
+function fineTuneConfigOf(env: Env): Config['fineTune'] {
+  const cache = resolve(env.MEDICHAT_CACHE ?? join(homedir(), '.cache', 'medichat'));
+  return {
+    python: resolve(env.TRAINER_PYTHON ?? join(cache, 'venvs/trainer/bin/python')),
+    trainerDir: resolve(env.TRAINER_DIR ?? join(repoRoot, 'trainer')),
+    ggufConvert: resolve(
+      env.GGUF_CONVERT ??
+        join(cache, 'llama-cpp-python/llama_cpp_python-0.3.36/vendor/llama.cpp/convert_hf_to_gguf.py'),
+    ),
+    device: env.FINE_TUNE_DEVICE,
+    gateCases: env.FINE_TUNE_GATE_CASES,
+    gateMaxTokens: env.FINE_TUNE_GATE_MAX_TOKENS,
   };
 }
 

@@ -22,6 +22,7 @@ import { sweepJob } from './sweep.job.js';
 import { newsJob } from './news.job.js';
 import type { NewsService } from '../modules/news/index.js';
 import { sensorsImportJob, type SensorImporter } from './sensors-import.job.js';
+import { fineTuneJob, type FineTuneRunner } from './fine-tune.job.js';
 
 export { JOB_NAMES, type JobName, type JobPayloads } from './names.js';
 
@@ -35,6 +36,8 @@ export interface JobDeps {
   news?: () => Pick<NewsService, 'refreshAll'> | undefined;
   /** The sensors service the `sensors-import` job runs (same late binding as `news`). */
   sensors?: () => SensorImporter | undefined;
+  /** The fine-tune service the `fine-tune` job runs (same late binding). */
+  fineTune?: () => FineTuneRunner | undefined;
 }
 
 export function buildJobHandlers(deps: JobDeps): AnyJobHandler[] {
@@ -42,6 +45,7 @@ export function buildJobHandlers(deps: JobDeps): AnyJobHandler[] {
     sweepJob({ engine: deps.storage.engine, logger: deps.logger }),
     newsJob({ news: deps.news }),
     sensorsImportJob({ sensors: deps.sensors }),
+    fineTuneJob({ fineTune: deps.fineTune }),
   ];
 }
 

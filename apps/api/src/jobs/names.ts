@@ -3,7 +3,7 @@
  * handler serves a name not listed here; producers enqueue only these. Add a name here, its
  * payload type to JobPayloads, and its handler to buildJobHandlers (jobs/index.ts).
  */
-export const JOB_NAMES = ['sweep', 'news-fetch', 'sensors-import'] as const;
+export const JOB_NAMES = ['sweep', 'news-fetch', 'sensors-import', 'fine-tune'] as const;
 
 export type JobName = (typeof JOB_NAMES)[number];
 
@@ -13,4 +13,6 @@ export interface JobPayloads {
   'news-fetch': Record<string, never>;
   /** An uploaded export under DATA_DIR/imports (deleted when the job ends). */
   'sensors-import': { owner: string; file: string; format: 'apple-health' | 'google-fit' | 'health-connect' };
+  /** The fine-tuned model's registry id (its document holds the dataset path and parameters). */
+  'fine-tune': { modelId: string };
 }

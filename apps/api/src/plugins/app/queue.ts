@@ -25,6 +25,7 @@ export default fp(
       logger: app.log,
       news: () => (app.hasDecorator('services') ? app.services.news : undefined),
       sensors: () => (app.hasDecorator('services') ? app.services.sensors : undefined),
+      fineTune: () => (app.hasDecorator('services') ? app.services.fineTune : undefined),
     });
     const q = await openQueue({
       redisUrl: config.redisUrl,
