@@ -11,6 +11,8 @@
  */
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 
@@ -71,10 +73,10 @@ export interface LoadCheck {
 
 /** What the child runs: load, generate a few tokens greedily, print one JSON line. */
 const LOAD_CHECK_CODE = `
-const [url, modelPath, maxTokens] = process.argv.slice(1);
+const [url, modelPath, maxTokens] = process.argv.slice(2);
 const t0 = performance.now();
 const { getLlama, LlamaCompletion } = await import(url);
-const llama = await getLlama({ gpu: false, build: 'never', progressLogs: false });
+const llama = await getLlama({ gpu: false, build: 'never' });
 const model = await llama.loadModel({ modelPath });
 const context = await model.createContext({ contextSize: 256 });
 const completion = new LlamaCompletion({ contextSequence: context.getSequence() });
@@ -93,17 +95,19 @@ export class LoadCheckError extends Error {
   }
 }
 
-export function loadCheck(
+export async function loadCheck(
   modelPath: string,
   opts: { maxTokens?: number; timeoutMs?: number; signal?: AbortSignal } = {},
 ): Promise<LoadCheck> {
   const url = pathToFileURL(createRequire(import.meta.url).resolve('node-llama-cpp')).href;
+  // A script file beside the model: node-llama-cpp finds no prebuilt binary when run from `-e`.
+  const script = join(dirname(modelPath), 'load-check.mjs');
+  await writeFile(script, LOAD_CHECK_CODE);
   return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--input-type=module', '-e', LOAD_CHECK_CODE, url, modelPath, String(opts.maxTokens ?? 8)],
-      { stdio: ['ignore', 'pipe', 'pipe'], ...(opts.signal ? { signal: opts.signal } : {}) },
-    );
+    const child = spawn(process.execPath, [script, url, modelPath, String(opts.maxTokens ?? 8)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    });
     let out = '';
     let err = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
@@ -123,7 +127,7 @@ export function loadCheck(
         // not the child's line: it died before printing it
       }
       const why = signal ? `killed by ${signal}` : `exit code ${code}`;
-      const tail = err.trim().split('\n').slice(-3).join(' | ');
+      const tail = (err.match(/^\w*Error:.*$/m)?.[0] ?? err.trim().split('\n').slice(-3).join(' | ')).slice(0, 500);
       reject(new LoadCheckError(`the GGUF did not load in a child process (${why})${tail ? `: ${tail}` : ''}`));
     });
   });

@@ -590,7 +590,8 @@ class JobWriter {
       .map((e) => ({ at: this.now().toISOString(), event: e.event }));
     this.job = {
       ...this.job,
-      state: next.state === 'succeeded' ? 'evaluating' : next.state,
+      // Terminal states are written by the job's end (finish/complete), with retryable set.
+      state: isTerminal(next.state) ? this.job.state : next.state,
       step: next.step,
       total: next.total || this.job.total,
       loss: next.loss,
