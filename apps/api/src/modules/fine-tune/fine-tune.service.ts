@@ -31,6 +31,7 @@ import {
   type ModelJobAccepted,
   type ModelStatusView,
 } from '@medichat/shared';
+import type { Config } from '../../config/config.js';
 import type { ModelDoc } from '../../engines/storage/collections.js';
 import { ConflictError } from '../../engines/storage/errors.js';
 import { UnrecoverableJobError, type JobContext, type JobLogger, type QueuePort } from '../../engines/queue/index.js';
@@ -60,15 +61,8 @@ export interface GateEvaluator {
   close(): Promise<void>;
 }
 
-export interface FineTuneConfig {
-  dataDir: string;
-  python: string;
-  trainerDir: string;
-  ggufConvert: string;
-  device: 'auto' | 'cpu' | 'cuda';
-  gateCases: number;
-  gateMaxTokens: number;
-}
+/** FINE_TUNE_* / TRAINER_* / GGUF_CONVERT of config/config.ts, and DATA_DIR (datasets and runs live there). */
+export type FineTuneConfig = Config['fineTune'] & { dataDir: string };
 
 /** The fine-tune job's state, kept in the model document's `job` field (JSON: no Dates). */
 export interface FineTuneJobDoc {
