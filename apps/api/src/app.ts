@@ -39,6 +39,7 @@ import { sensorRoutes } from './modules/sensors/index.js';
 import { newsRoutes } from './modules/news/index.js';
 import { callsSocketPlugin } from './modules/calls/index.js';
 import { voiceRoutes } from './modules/chat/voice.routes.js';
+import { fineTuneRoutes } from './modules/fine-tune/index.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -108,6 +109,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     blobs: app.blobs,
     sealedBlobs: app.sealedBlobs,
     log: app.log,
+    queue: app.queue,
   });
   app.decorate('services', services);
   app.addHook('preClose', async () => services.stop());
@@ -134,6 +136,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     corsOrigins: config.corsOrigins,
   });
   await app.register(voiceRoutes, { config });
+  await app.register(fineTuneRoutes);
 
   await app.register(webPlugin, { config });
   return app;

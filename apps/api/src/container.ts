@@ -63,6 +63,8 @@ import { existsSync } from 'node:fs';
 import { FasterWhisperEngine, PiperEngine, type SpeechToText, type TextToSpeech } from './engines/speech/index.js';
 import { createRemoteSpeechToText, createRemoteTextToSpeech } from './engines/speech/remote/index.js';
 import { VoiceService } from './modules/chat/voice.service.js';
+import { FineTuneService } from './modules/fine-tune/index.js';
+import type { QueuePort } from './engines/queue/index.js';
 
 /** Replies one principal may have generating at once. */
 const MAX_CONCURRENT_PER_OWNER = 4;
@@ -75,6 +77,8 @@ export interface ServicesInput {
   sealedBlobs?: BlobStore;
   log: ServiceLog;
   now?: () => Date;
+  /** The job queue (fine-tunes enqueue on it and watch it). */
+  queue?: QueuePort;
 }
 
 export interface Services {
@@ -107,6 +111,8 @@ export interface Services {
   calls: CallService;
   // speech
   voice: VoiceService;
+  // fine-tuning
+  fineTune: FineTuneService;
   /** Server closing: stop running replies (stored `failed`, interrupted, retryable). */
   stop(): Promise<void>;
   /** After the server closed: unload models, close engines, drop the hub. */
@@ -341,6 +347,28 @@ export function buildSpeech(
   return { stt, tts };
 }
 
+/**
+ * Fine-tuning (the API's routes and the `fine-tune` job of API and worker): the registry, the queue,
+ * and for the activation gate the eval pipeline, built per gate and closed after it.
+ */
+export function buildFineTune(input: {
+  config: Config;
+  storage: Pick<Storage, 'models'>;
+  queue: () => QueuePort | undefined;
+  log: ServiceLog;
+  now?: () => Date;
+}): FineTuneService {
+  const { config, log } = input;
+  return new FineTuneService({
+    models: new ModelRepository(input.storage.models),
+    queue: input.queue,
+    config: { dataDir: config.dataDir, ...config.fineTune },
+    gateEvaluator: () => buildEvalPipeline({ config, log, parallel: 1 }),
+    now: input.now ?? (() => new Date()),
+    log,
+  });
+}
+
 function buildInference(config: Config, log: ServiceLog, parallel?: number) {
   const llama = config.inference.llama;
   const engines: Partial<Record<ModelDescriptor['engine'], InferenceEngine>> = {
@@ -407,6 +435,7 @@ export async function buildServices(input: ServicesInput): Promise<Services> {
   const news = buildNews({ storage, config, log, now });
   const credentials = new CredentialService({ users, sessions: sessionRepository, passwords, audit, now });
   const models = buildModelService({ config, storage, now, log });
+  const fineTune = buildFineTune({ config, storage, queue: () => input.queue, log, now });
   const replies = new ReplyGenerator({ messages: messageRepository, hub, now, log });
   const chats = new ChatService({
     chats: chatRepository,
@@ -503,6 +532,10 @@ export async function buildServices(input: ServicesInput): Promise<Services> {
     const halfWritten = await accounts.repairHalfWritten();
     if (halfWritten > 0) log.warn({ count: halfWritten }, 'cards of registrations a crash left unfinished are removed');
     await ensureBootstrapAdmin({ users, accounts }, config.auth.admin, log);
+    // Fine-tunes a stopped process left unfinished: failed, retryable (never stuck `running`).
+    await fineTune
+      .recover()
+      .catch((err: unknown) => log.warn({ err }, 'fine-tune: could not check for unfinished jobs'));
   } catch (err) {
     await close().catch(() => undefined);
     throw err;
@@ -530,7 +563,11 @@ export async function buildServices(input: ServicesInput): Promise<Services> {
     news,
     calls,
     voice,
+    fineTune,
     stop: () => replies.close(),
-    close,
+    close: async () => {
+      fineTune.stop();
+      await close();
+    },
   };
 }

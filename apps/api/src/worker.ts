@@ -14,7 +14,8 @@ import { ConfigError, loadConfig, type Config } from './config/config.js';
 import { openQueue } from './engines/queue/index.js';
 import { openStorage } from './engines/storage/index.js';
 import { createJobRegistry, scheduleJobs } from './jobs/index.js';
-import { buildModelService, buildNews, buildSensors } from './container.js';
+import { buildFineTune, buildModelService, buildNews, buildSensors } from './container.js';
+import type { QueuePort } from './engines/queue/index.js';
 
 async function main(): Promise<void> {
   let config: Config;
@@ -43,12 +44,16 @@ async function main(): Promise<void> {
   const news = buildNews({ storage, config, log });
   const sensors = buildSensors(storage);
   const models = buildModelService({ config, storage, log });
+  // The registry is built before the queue opens; the fine-tune service asks for the queue at run time.
+  const opened: { queue?: QueuePort } = {};
+  const fineTune = buildFineTune({ config, storage, queue: () => opened.queue, log });
   const registry = createJobRegistry({
     storage,
     logger: log,
     news: () => news,
     sensors: () => sensors,
     models: () => models,
+    fineTune: () => fineTune,
   });
   const queue = await openQueue({
     redisUrl: config.redisUrl,
@@ -59,10 +64,14 @@ async function main(): Promise<void> {
     lockDurationMs: config.queue.lockDurationMs,
     logger: log,
   });
+  opened.queue = queue;
   await scheduleJobs(queue, config);
+  // Fine-tunes a stopped process left unfinished: failed, retryable (never stuck `running`).
+  await fineTune.recover();
   closeWithGrace({ delay: config.shutdownTimeoutMs + 2000 }, async ({ signal, err }) => {
     if (err) log.error({ err }, 'worker: shutting down after an error');
     else log.info({ signal }, 'worker: shutting down');
+    fineTune.stop();
     await queue.close(config.shutdownTimeoutMs);
     await storage.close();
   });

@@ -39,6 +39,8 @@ export interface FieldIssue {
   /** Dotted path of the offending field, e.g. `card.allergies.0.severity`. */
   path: string;
   message: string;
+  /** 1-based line of an uploaded file the issue is on (a fine-tune dataset: `POST /api/models/fine-tune`). */
+  line?: number;
 }
 
 export interface Problem {

