@@ -74,6 +74,10 @@ before(async () => {
     AUTH_RATE_LIMIT_MAX: '1000',
     RATE_LIMIT_MAX: '5000',
     LLAMA_THREADS: '1',
+    // The gate runs every suite on base and candidate: one case each and short answers keep the
+    // journey to minutes on 2 cores (the gate's rule is the same at any size).
+    FINE_TUNE_GATE_CASES: '1',
+    FINE_TUNE_GATE_MAX_TOKENS: '64',
   });
   session = await launchBrowser();
   const login = await api<{ accessToken: string }>('POST', '/api/auth/login', ADMIN, '');

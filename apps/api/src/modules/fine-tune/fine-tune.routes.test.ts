@@ -245,6 +245,13 @@ describe('fine-tune routes', () => {
       t.model.id,
       'a base model needs no gate',
     );
+    // Over HTTP too: the admin's make-default route refuses it, and the default stays.
+    const before = (await t.app.inject({ method: 'GET', url: '/api/models', headers: admin })).json().defaultModelId;
+    const makeDefault = await t.app.inject({ method: 'POST', url: `/api/models/${failed.id}/default`, headers: admin });
+    assert.equal(makeDefault.statusCode, 409, makeDefault.body);
+    assert.match(makeDefault.json().detail, /not passed its gate/);
+    const after = (await t.app.inject({ method: 'GET', url: '/api/models', headers: admin })).json().defaultModelId;
+    assert.equal(after, before);
     const list = await t.app.inject({ method: 'GET', url: '/api/models', headers: u.auth });
     const ids = list.json().items.map((m: { id: string }) => m.id);
     assert.ok(!ids.includes(failed.id) && ids.includes(passed.id));

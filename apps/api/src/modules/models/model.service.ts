@@ -428,6 +428,8 @@ export class ModelService {
     if (doc.status !== 'available') {
       throw conflict(`${doc.name} is ${doc.status}, not available: only an available model can be the default.`);
     }
+    // A fine-tuned model becomes the default only once it passed its gate (409 otherwise).
+    if (!isActivatable(doc)) throw gateNotPassed();
     const previous = await this.defaultModel();
     if (this.deps.defaultModelName && previous && previous.name === this.deps.defaultModelName && previous.id !== doc.id) {
       throw conflict(`DEFAULT_MODEL=${previous.name} in the server's configuration pins the default: change it there.`);
