@@ -222,6 +222,7 @@ describe('clinicians: fine-tune form', () => {
           .getByText(/Verdict: (Passed|Failed)/)
           .waitFor({ timeout: JOURNEY_TIMEOUT });
         const verdict = (await api<ModelStatusView>('GET', `/api/models/${modelId}/status`)).body.gate?.verdict;
+        t.diagnostic(`gate verdict: ${verdict}`);
         const activate = page.getByRole('button', { name: 'Activate (make default)' });
         assert.equal(
           await activate.isDisabled(),

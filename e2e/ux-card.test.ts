@@ -2,7 +2,7 @@
  * The card's rough edges of issue #13, in a real Chromium against the real API:
  * - the wallet card carries the date of birth and the notes when the owner shows them on the
  *   emergency page (and leaves them out when not: the same rule), and its dashed cut line survives
- *   print media; the printed PDF (page.pdf(), text read back with unpdf) holds name, DOB and notes;
+ *   print media; the printed PDF (page.pdf(), text read back with pdf.js) holds name, DOB and notes;
  * - "Who viewed my card" lists responders' views of the emergency page first, apart from the
  *   owner's own sign-ins, which are collapsed below.
  * PDFs and screenshots go to e2e/artifacts/ (gitignored).
@@ -12,7 +12,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { extractText, getDocumentProxy } from 'unpdf';
+import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { newQrString, patchCard, registerAccount, type TestAccount } from './fixtures/api.js';
 import { assertNoAxeViolations, assertNoConsoleErrors, goto, openPage, ownAuditEntries } from './fixtures/page.js';
 import { artifactScreenshot, launchBrowser, saveArtifact, type BrowserSession } from './support/browser.js';
@@ -64,10 +64,18 @@ async function signIn(page: Page, redirect = '/card'): Promise<void> {
   await page.waitForURL(`${server.url}${redirect}`);
 }
 
+/** The text of every page, read back with Mozilla's pdf.js (its Node build). */
 async function pdfText(pdf: Buffer): Promise<string> {
-  const doc = await getDocumentProxy(new Uint8Array(pdf));
-  const { text } = await extractText(doc, { mergePages: true });
-  return text.replace(/\s+/g, ' ');
+  const doc = await getDocument({ data: new Uint8Array(pdf), useSystemFonts: true }).promise;
+  const parts: string[] = [];
+  for (let i = 1; i <= doc.numPages; i++) {
+    const content = await (await doc.getPage(i)).getTextContent();
+    // Items are runs of glyphs (a ligature such as "fi" can be its own run): join them as they are,
+    // with a space only where pdf.js saw the line end.
+    for (const item of content.items) if ('str' in item) parts.push(item.str + (item.hasEOL ? ' ' : ''));
+  }
+  await doc.destroy();
+  return parts.join('').replace(/\s+/g, ' ');
 }
 
 describe('wallet card: date of birth and notes, on screen and on paper', () => {
