@@ -13,7 +13,13 @@ import type { Page } from 'playwright-core';
 import type { AuditPage, ModelList } from '@medichat/shared';
 import { ensureTinyGguf } from '../apps/api/src/engines/inference/tiny-model.test-helpers.js';
 import { registerAccount, type TestAccount } from './fixtures/api.js';
-import { assertAccessibleInBothThemes, assertNoConsoleErrors, openPage, settle } from './fixtures/page.js';
+import {
+  assertAccessibleInBothThemes,
+  assertNoConsoleErrors,
+  openPage,
+  ownAuditEntries,
+  settle,
+} from './fixtures/page.js';
 import { launchBrowser, type BrowserSession } from './support/browser.js';
 import { assertWebBuilt, startServer, type TestServer } from './support/server.js';
 
@@ -118,7 +124,8 @@ describe('clinicians: models page (admin)', () => {
       assert.equal(entry.detail?.previousName, 'tiny-llama');
       // The admin's own trail on the card page says so in words.
       await page.goto(`${server.url}/card`, { waitUntil: 'load' });
-      await page.getByText('Default model changed').first().waitFor({ timeout: 15_000 });
+      // (The owner's own entries sit in a collapsed section below the responders' views.)
+      await (await ownAuditEntries(page)).getByText('Default model changed').first().waitFor({ timeout: 15_000 });
       assertNoConsoleErrors(errors, 'models page');
     } finally {
       const back = await api<ModelList>('GET', '/api/models');

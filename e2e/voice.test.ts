@@ -102,7 +102,7 @@ describe(
         const reply = page.locator('li[data-role="assistant"][data-status="complete"]');
         await reply.waitFor({ timeout: 60_000 });
         assert.ok(((await reply.textContent()) ?? '').length > 10, 'the reply is shown');
-        await page.getByRole('button', { name: 'Read this reply aloud' }).waitFor();
+        await page.getByRole('button', { name: 'Read aloud' }).waitFor();
         // The spoken reply plays: a blob: WAV that the element got to play.
         const played = await page.waitForFunction(
           () => {

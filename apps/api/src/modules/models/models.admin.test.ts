@@ -158,7 +158,7 @@ describe('admin model routes: pull and make default', () => {
       [{ source: 'pypi:x', extra: 1 }, 400],
       [{ source: { $gt: '' } }, 400],
       [{}, 400],
-      [{ source: 'pypi:x', name: 'has:colon' }, 422],
+      [{ source: 'pypi:x', name: 'has:colon' }, 400],
       [{ source: 'pypi:x', name: 'tiny-llama' }, 409],
     ] as const) {
       const res = await t.app.inject({ method: 'POST', url: '/api/models/pull', headers: admin, payload });

@@ -205,7 +205,6 @@ export function ReadAloudButton({ message }: { message: Message }) {
       <Button
         variant="ghost"
         className="min-h-9 px-3 py-1"
-        aria-label="Read this reply aloud"
         disabled={state === 'loading'}
         onClick={() => void read()}
         data-testid="read-aloud"
