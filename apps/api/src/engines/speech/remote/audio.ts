@@ -11,6 +11,7 @@ import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { parseBuffer, type IAudioMetadata } from 'music-metadata';
 import { SpeechError } from '../port.js';
+import { pcm16ToWav } from '../wav.js';
 
 export const SAMPLE_RATE = 16_000;
 
@@ -64,23 +65,9 @@ export function decodeToPcm(
   });
 }
 
-/** A RIFF/WAVE file around raw 16-bit mono PCM. */
+/** A RIFF/WAVE file around raw 16-bit mono PCM (the speech engines' one WAV writer). */
 export function pcmToWav(pcm: Buffer, rate = SAMPLE_RATE): Buffer {
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0, 'ascii');
-  header.writeUInt32LE(36 + pcm.length, 4);
-  header.write('WAVE', 8, 'ascii');
-  header.write('fmt ', 12, 'ascii');
-  header.writeUInt32LE(16, 16); // fmt chunk size
-  header.writeUInt16LE(1, 20); // PCM
-  header.writeUInt16LE(1, 22); // mono
-  header.writeUInt32LE(rate, 24);
-  header.writeUInt32LE(rate * 2, 28); // byte rate
-  header.writeUInt16LE(2, 32); // block align
-  header.writeUInt16LE(16, 34); // bits per sample
-  header.write('data', 36, 'ascii');
-  header.writeUInt32LE(pcm.length, 40);
-  return Buffer.concat([header, pcm]);
+  return pcm16ToWav(pcm, rate);
 }
 
 /** The format of audio bytes, or undefined when music-metadata does not recognise them. */
