@@ -7,6 +7,7 @@ import { citationSchema } from './knowledge.js';
 import { safetyWarningSchema } from './safety.js';
 import { idSchema, requiredText } from './common.js';
 import type { ProblemTypeId } from './errors.js';
+import { wsVoiceClientFrameSchemas, type WsVoiceServerEvent } from './voice-stream.js';
 
 export const MESSAGE_MAX_CHARS = 8000;
 export const CHAT_TITLE_MAX_CHARS = 200;
@@ -185,6 +186,7 @@ export const wsClientFrameSchema = z.discriminatedUnion('type', [
   wsStopFrameSchema,
   wsResumeFrameSchema,
   wsPingFrameSchema,
+  ...wsVoiceClientFrameSchemas,
 ]);
 export type WsClientFrame = z.infer<typeof wsClientFrameSchema>;
 
@@ -278,7 +280,8 @@ export type WsServerEvent =
   | WsChatUpdatedEvent
   | WsChatDeletedEvent
   | WsErrorEvent
-  | WsPongEvent;
+  | WsPongEvent
+  | WsVoiceServerEvent;
 
 /** WebSocket close codes beyond the standard ones. */
 export const WsCloseCode = {

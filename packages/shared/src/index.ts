@@ -15,3 +15,4 @@ export * from './calls.js';
 export * from './fine-tune-dataset.js';
 export * from './model-name.js';
 export * from './voice.js';
+export * from './voice-stream.js';
