@@ -22,7 +22,6 @@ import { join } from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
 import {
   FINE_TUNE_MIN_EXAMPLES,
-  FINE_TUNE_STATES,
   ProblemType,
   type FineTuneJobState,
   type FineTuneParams,
@@ -37,6 +36,7 @@ import { ConflictError } from '../../engines/storage/errors.js';
 import { UnrecoverableJobError, type JobContext, type JobLogger, type QueuePort } from '../../engines/queue/index.js';
 import { AppError, notFound } from '../../lib/errors.js';
 import { runEval, type Answerer, type EvalReport } from '../eval/index.js';
+import { presentPullStatus } from '../models/model.service.js';
 import { checkDataset } from './fine-tune.dataset.js';
 import { decideGate, heldoutBeatsBase } from './fine-tune.gate.js';
 import { loadCheck, runTrainer } from './fine-tune.process.js';
@@ -206,7 +206,7 @@ export class FineTuneService {
   async status(id: string): Promise<ModelStatusView> {
     const doc = await this.deps.models.get(id);
     if (!doc) throw notFound('No model has that id.');
-    return presentStatus(doc);
+    return presentStatus(doc, this.deps.now());
   }
 
   /** `POST /api/models/:id/cancel`: a queued job ends at once, a running one when its trainer has stopped. */
@@ -675,7 +675,7 @@ class JobWriter {
 }
 
 /** `GET /api/models/:id/status` of any model: a fine-tune's job, a pull's progress, or a registered model. */
-export function presentStatus(doc: ModelDoc): ModelStatusView {
+export function presentStatus(doc: ModelDoc, now: Date = new Date()): ModelStatusView {
   const job = jobOf(doc);
   const common = {
     modelId: doc.id,
@@ -703,35 +703,26 @@ export function presentStatus(doc: ModelDoc): ModelStatusView {
       params: job.params ?? null,
     };
   }
-  // A pull (modules/models) or a model registered as is: map what exists.
-  const raw = (doc.job ?? {}) as Record<string, unknown>;
-  const pulling = doc.status === 'pulling' || raw.kind === 'pull';
-  const rawState =
-    typeof raw.state === 'string' && (FINE_TUNE_STATES as readonly string[]).includes(raw.state)
-      ? (raw.state as FineTuneJobState)
-      : null;
+  // A pull: the models module's own view (byte progress as step/total, its ETA).
+  if (doc.status === 'pulling' || (doc.job as { kind?: unknown } | null | undefined)?.kind === 'pull')
+    return presentPullStatus(doc, now);
+  // A model registered as is: nothing runs.
   const state: FineTuneJobState =
-    rawState ??
-    (doc.status === 'pulling' || doc.status === 'training'
-      ? 'running'
-      : doc.status === 'failed'
-        ? 'failed'
-        : 'succeeded');
-  const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+    doc.status === 'training' ? 'running' : doc.status === 'failed' ? 'failed' : 'succeeded';
   return {
     ...common,
-    kind: pulling ? 'pull' : 'registered',
+    kind: 'registered',
     state,
-    step: num(raw.step) ?? num(raw.bytes) ?? 0,
-    total: num(raw.total) ?? 0,
+    step: 0,
+    total: 0,
     loss: [],
     evalLoss: [],
     baseEvalLoss: null,
-    etaSeconds: num(raw.etaSeconds),
+    etaSeconds: null,
     tokensPerSecond: null,
-    error: typeof raw.error === 'string' ? raw.error : null,
-    retryable: pulling && state === 'failed',
-    events: Array.isArray(raw.events) ? (raw.events as ModelStatusView['events']) : [],
+    error: null,
+    retryable: false,
+    events: [],
     gate: null,
     params: null,
   };

@@ -105,6 +105,13 @@ describe('admin model routes: pull and make default', () => {
     );
     const job = await t.app.queue.getJob(body.jobId);
     assert.equal(job?.state, 'completed');
+    // The status route shows the pull as the pull route did: bytes as step/total, retryable only when failed.
+    const status = await t.app.inject({ method: 'GET', url: `/api/models/${body.modelId}/status`, headers: admin });
+    assert.equal(status.statusCode, 200, status.body);
+    assert.deepEqual(
+      (({ kind, state, step, total, retryable, error }) => ({ kind, state, step, total, retryable, error }))(status.json()),
+      { kind: 'pull', state: 'succeeded', step: tiny.length, total: tiny.length, retryable: false, error: null },
+    );
     // Admins see it in the list; it can answer now.
     const list = await t.app.inject({ method: 'GET', url: '/api/models', headers: admin });
     const item = list.json().items.find((m: { id: string }) => m.id === body.modelId);
@@ -125,6 +132,10 @@ describe('admin model routes: pull and make default', () => {
     assert.equal(job.state, 'failed');
     assert.match(job.error, /not found|no such|missing/i);
     assert.equal((await t.app.queue.getJob(body.jobId))?.state, 'failed');
+    const failedStatus = await t.app.inject({ method: 'GET', url: `/api/models/${failed.id}/status`, headers: admin });
+    assert.equal(failedStatus.json().state, 'failed');
+    assert.equal(failedStatus.json().retryable, true);
+    assert.match(failedStatus.json().error, /not found|no such|missing/i);
     // Not offered to patients, not a candidate default.
     const patientList = await t.app.inject({ method: 'GET', url: '/api/models', headers: patient });
     assert.ok(!patientList.json().items.some((m: { id: string }) => m.id === failed.id));
